@@ -159,9 +159,10 @@ sl_int_t sl_streaming_add_protocol(sl_conf_t *cf, const char *name,
  */
 void sl_streaming_init_request(sl_streaming_request_t *r, sl_connection_t *c);
 /*
- * Selects the publishing point for r->path like nginx locations: exact,
- * then longest prefix (a prefix matches at a "/" boundary or the end),
- * then regexes in config order, the first match winning over a prefix.
+ * Selects the publishing point for r->path as nginx selects locations:
+ * an exact match wins; else the longest plain prefix is remembered and
+ * the regexes are tried in config order, the first that matches winning;
+ * else the longest prefix.
  * Sets r->pp_conf (server level when nothing matches) and captures.
  * Returns SL_OK, or SL_ERROR on a regex matching failure.
  */
