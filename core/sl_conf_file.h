@@ -233,10 +233,12 @@ char *sl_conf_check_num_bounds(sl_conf_t *cf, void *post, void *data);
 /*
  * The effective-config dump ("sluice -T"): text built in a pool.
  * sl_conf_dump_level() prints every directive of the modules of
- * module_type that may appear in ctx_type, with its effective value,
- * from confs (indexed by ctx_index); slot setters are printed from their
- * type, other directives through cmd->dump.  Blocks use cmd->dump to
- * open "name {", print their levels and close "}".
+ * module_type that may appear in ctx_type, with its effective value;
+ * ctx is what cf->ctx was while that level was parsed, and each conf is
+ * found in it as the parser finds it (SL_DIRECT_CONF: ctx[index], else
+ * ((void **) ((char *) ctx + cmd->conf))[ctx_index]).  Slot setters are
+ * printed from their type, other directives through cmd->dump.  Blocks
+ * use cmd->dump to open "name {", print their levels and close "}".
  */
 struct sl_conf_dump_s {
     sl_pool_t    *pool;
@@ -253,7 +255,7 @@ void sl_conf_dump_open(sl_conf_dump_t *d, const char *fmt, ...)
     sl_printf_like(2, 3);       /* "name args {" and indent */
 void sl_conf_dump_close(sl_conf_dump_t *d);
 void sl_conf_dump_level(sl_conf_dump_t *d, sl_uint_t module_type,
-    sl_uint_t ctx_type, void **confs);
+    sl_uint_t ctx_type, void *ctx);
 sl_int_t sl_conf_dump_cycle(sl_cycle_t *cycle, sl_str_t *out);
 
 #endif /* SL_CONF_FILE_H */
