@@ -18,6 +18,7 @@ typedef struct sl_event_s       sl_event_t;
 typedef struct sl_connection_s  sl_connection_t;
 typedef struct sl_listening_s   sl_listening_t;
 typedef struct sl_buf_s         sl_buf_t;
+typedef struct sl_conf_dump_s   sl_conf_dump_t;
 
 typedef void (*sl_event_handler_pt)(sl_event_t *ev);
 typedef void (*sl_connection_handler_pt)(sl_connection_t *c);

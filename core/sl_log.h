@@ -25,13 +25,15 @@
 typedef u_char *(*sl_log_handler_pt)(sl_log_t *log, u_char *buf, size_t len);
 
 struct sl_log_s {
-    sl_uint_t            log_level;
+    sl_uint_t            log_level;    /* most verbose level in the chain */
+    sl_uint_t            file_level;   /* this destination's level */
     sl_open_file_t      *file;
     sl_uint_t            connection;   /* "*N" in lines, 0 = none */
     sl_log_handler_pt    handler;
     void                *data;
     const char          *action;
     sl_log_t            *next;         /* further error_log destinations */
+    unsigned             plain:1;      /* "sluice: [emerg] msg" (startup) */
 };
 
 
@@ -54,8 +56,16 @@ void sl_log_error_core(sl_uint_t level, sl_log_t *log, sl_err_t err,
 /* writes "sluice: [level] msg" to stderr (before a log file exists) */
 void sl_log_stderr(sl_err_t err, const char *fmt, ...) sl_printf_like(2, 3);
 
-sl_log_t *sl_log_init(const u_char *prefix, const u_char *error_log);
+/* the start-up log: plain lines on stderr at "notice" */
+sl_log_t *sl_log_init(void);
+/* "error" -> SL_LOG_ERR; SL_ERROR when unknown */
 sl_int_t sl_log_level_parse(const sl_str_t *name);
+/* error_log FILE [LEVEL]: adds a destination to the cycle's log chain */
+char *sl_log_set_log(sl_conf_t *cf, sl_command_t *cmd, void *conf);
+/* opens a log file (O_APPEND) or returns the shared stderr file */
+sl_open_file_t *sl_log_open_file(sl_cycle_t *cycle, const sl_str_t *name);
+void sl_log_dump(sl_conf_dump_t *d, sl_command_t *cmd, void *conf);
 extern const sl_str_t  sl_log_levels[];
+extern sl_module_t     sl_errlog_module;
 
 #endif /* SL_LOG_H */
