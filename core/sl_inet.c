@@ -405,6 +405,60 @@ sl_cidr_match(const struct sockaddr *sa, const sl_cidr_t *cidr)
 }
 
 
+size_t
+sl_cidr_ntop(const sl_cidr_t *cidr, u_char *text, size_t len)
+{
+    char           buf[SL_CIDR_STRLEN + 1];
+    size_t         n;
+    const u_char  *mask;
+    sl_uint_t      i, bits, max;
+
+    switch (cidr->family) {
+
+    case AF_INET:
+        mask = (const u_char *) &cidr->u.in.mask;
+        max = 4;
+
+        if (inet_ntop(AF_INET, &cidr->u.in.addr, buf, sizeof(buf)) == NULL) {
+            return 0;
+        }
+
+        break;
+
+    case AF_INET6:
+        mask = cidr->u.in6.mask.s6_addr;
+        max = 16;
+
+        if (inet_ntop(AF_INET6, &cidr->u.in6.addr, buf, sizeof(buf)) == NULL) {
+            return 0;
+        }
+
+        break;
+
+    default:
+        return 0;
+    }
+
+    bits = 0;
+
+    for (i = 0; i < max; i++) {
+        bits += (sl_uint_t) __builtin_popcount(mask[i]);
+    }
+
+    n = strlen(buf);
+
+    if (bits != max * 8) {
+        (void) snprintf(buf + n, sizeof(buf) - n, "/%u", (unsigned) bits);
+        n = strlen(buf);
+    }
+
+    n = sl_min(n, len);
+    sl_memcpy(text, buf, n);
+
+    return n;
+}
+
+
 /* "1".."65535", digits only, no leading zero */
 static sl_int_t
 sl_inet_parse_port(const u_char *p, size_t len)

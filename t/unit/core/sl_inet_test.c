@@ -376,6 +376,43 @@ test_cidr_match_other_family(void)
 }
 
 
+static void
+test_cidr_ntop(void)
+{
+    u_char     text[SL_CIDR_STRLEN];
+    size_t     n;
+    sl_cidr_t  c;
+
+#define CIDR_NTOP(in, expect)                                                 \
+    CU_ASSERT(cidr(in, &c) != SL_ERROR);                                      \
+    n = sl_cidr_ntop(&c, text, sizeof(text));                                 \
+    CU_ASSERT_EQUAL(n, sizeof(expect) - 1);                                   \
+    CU_ASSERT(memcmp(text, expect, n) == 0)
+
+    CIDR_NTOP("10.0.0.0/8", "10.0.0.0/8");
+    CIDR_NTOP("10.1.2.3/8", "10.0.0.0/8");
+    CIDR_NTOP("192.0.2.1", "192.0.2.1");
+    CIDR_NTOP("192.0.2.1/32", "192.0.2.1");
+    CIDR_NTOP("0.0.0.0/0", "0.0.0.0/0");
+    CIDR_NTOP("192.0.2.0/31", "192.0.2.0/31");
+    CIDR_NTOP("2001:DB8:0::/32", "2001:db8::/32");
+    CIDR_NTOP("::1", "::1");
+    CIDR_NTOP("::/0", "::/0");
+    CIDR_NTOP("fe80::/10", "fe80::/10");
+    CIDR_NTOP("::ffff:10.0.0.0/104", "::ffff:10.0.0.0/104");
+    CIDR_NTOP("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/127",
+              "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127");
+
+#undef CIDR_NTOP
+
+    n = sl_cidr_ntop(&c, text, 4);
+    CU_ASSERT_EQUAL(n, 4);
+
+    c.family = AF_UNIX;
+    CU_ASSERT_EQUAL(sl_cidr_ntop(&c, text, sizeof(text)), 0);
+}
+
+
 static sl_int_t
 addr_port(const char *text, sl_addr_t *a)
 {
@@ -555,6 +592,7 @@ SL_UNIT_SUITE(sl_inet,
     { "cidr_match v6", test_cidr_match_v6 },
     { "cidr_match v4-mapped", test_cidr_match_mapped },
     { "cidr_match other family", test_cidr_match_other_family },
+    { "cidr_ntop", test_cidr_ntop },
     { "parse_addr_port", test_parse_addr_port },
     { "parse_addr_port invalid", test_parse_addr_port_invalid },
     { "sock_ntop", test_sock_ntop },
