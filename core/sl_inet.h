@@ -10,6 +10,7 @@
 #define SL_INET6_ADDRSTRLEN                                                   \
     (sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255") - 1)
 #define SL_SOCKADDR_STRLEN   (SL_INET6_ADDRSTRLEN + sizeof("[]:65535") - 1)
+#define SL_CIDR_STRLEN       (SL_INET6_ADDRSTRLEN + sizeof("/128") - 1)
 
 typedef struct {
     sl_uint_t      family;       /* AF_INET, AF_INET6 */
@@ -48,6 +49,13 @@ sl_int_t sl_ptocidr(const sl_str_t *text, sl_cidr_t *cidr);
  * address (::ffff:a.b.c.d) is compared as IPv4 against IPv4 rules.
  */
 sl_int_t sl_cidr_match(const struct sockaddr *sa, const sl_cidr_t *cidr);
+
+/*
+ * "10.0.0.0/8", "2001:db8::/32"; a full mask prints the address alone
+ * ("192.0.2.1", "::1").  Returns the length written (at most len, not
+ * terminated), 0 for an unknown family.
+ */
+size_t sl_cidr_ntop(const sl_cidr_t *cidr, u_char *text, size_t len);
 
 /*
  * Listen address: "8554", "127.0.0.1:8554", "*:8554", "[::1]:8554",
