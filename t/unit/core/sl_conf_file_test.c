@@ -307,6 +307,7 @@ t_reset(void)
     t_log_file.fd = -1;
     sl_str_set(&t_log_file.name, "test log");
     t_log.log_level = SL_LOG_NOTICE;
+    t_log.file_level = SL_LOG_NOTICE;
     t_log.file = &t_log_file;
 
     t_cf.cycle = &t_cycle;
