@@ -731,7 +731,8 @@ test_setter_errors(void)
             "\"all\", \"read\", \"write\" or \"exec\" in %s/main.conf:1");
     t_error("t_cv $x;",
             "invalid value \"$x\" in \"t_cv\" directive, "
-            "invalid capture reference in %s/main.conf:1");
+            "invalid capture reference, only $1..$9 are known in "
+            "%s/main.conf:1");
     t_error("t_path '';",
             "invalid value \"\" in \"t_path\" directive, "
             "it must be a path in %s/main.conf:1");
