@@ -58,6 +58,7 @@
 #define SL_CONF_FILE_DONE    3
 
 #define SL_CONF_MAX_INCLUDE_DEPTH  16
+#define SL_CONF_MAX_BLOCK_DEPTH    64
 
 /* module types */
 #define SL_CORE_MODULE       0x45524f43     /* "CORE" */
@@ -93,17 +94,32 @@ typedef struct {
     sl_int_t                 high;
 } sl_conf_num_bounds_t;
 
+/*
+ * post for the other slots (flag, str, str_array, path, complex_value):
+ * any structure starting with a handler, called after the value is set
+ * as handler(cf, post, slot)
+ */
+typedef struct {
+    sl_conf_post_handler_pt  post_handler;
+} sl_conf_post_t;
+
+/* post for enum slots (sl_uint_t): ends with a null name */
 typedef struct {
     sl_str_t    name;
     sl_uint_t   value;
 } sl_conf_enum_t;
 
+/* post for bitmask slots (sl_uint_t, unset is SL_CONF_UNSET_UINT) */
 typedef struct {
     sl_str_t    name;
     sl_uint_t   mask;
 } sl_conf_bitmask_t;
 
-/* one file being parsed: the whole text is read into memory */
+/*
+ * One file being parsed: the whole text is read into memory.  line is
+ * the line reported in errors (where the directive being handled
+ * starts); file.line is where the lexer stands.
+ */
 typedef struct {
     sl_file_t       file;
     u_char         *start;
@@ -134,6 +150,7 @@ struct sl_conf_s {
 
     sl_uint_t            include_depth;
     sl_array_t          *includes;    /* sl_str_t: files being included */
+    sl_uint_t            block_depth;
 };
 
 #define sl_conf_merge_value(conf, prev, default)                              \
@@ -197,9 +214,17 @@ struct sl_conf_s {
  * or SL_CONF_ERROR.
  */
 char *sl_conf_parse(sl_conf_t *cf, const sl_str_t *filename);
-/* parses an in-memory string, as for "sluice -g" ("command line":0) */
+/* parses an in-memory string, as for "sluice -g" (errors end with
+   " in command line") */
 char *sl_conf_param(sl_conf_t *cf, const sl_str_t *text);
+/* parses text as if it were the file name (no include tracking) */
+char *sl_conf_parse_buffer(sl_conf_t *cf, const sl_str_t *name,
+    const u_char *text, size_t len);
+/* "include GLOB;" setter, in sl_conf_module's table */
 char *sl_conf_include(sl_conf_t *cf, sl_command_t *cmd, void *conf);
+
+/* the SL_CONF_MODULE holding "include": valid in every context */
+extern sl_module_t  sl_conf_module;
 
 /* logs msg + " in FILE:LINE" at level (emerg for errors) */
 void sl_conf_log_error(sl_uint_t level, sl_conf_t *cf, sl_err_t err,
@@ -234,9 +259,10 @@ char *sl_conf_check_num_bounds(sl_conf_t *cf, void *post, void *data);
  * The effective-config dump ("sluice -T"): text built in a pool.
  * sl_conf_dump_level() prints every directive of the modules of
  * module_type that may appear in ctx_type, with its effective value,
- * from confs (indexed by ctx_index); slot setters are printed from their
- * type, other directives through cmd->dump.  Blocks use cmd->dump to
- * open "name {", print their levels and close "}".
+ * from the conf its setter was given under ctx; slot setters are printed
+ * from their type, other directives through cmd->dump (those without
+ * one are left out).  Blocks use cmd->dump to open "name {", print their
+ * levels and close "}".  Unset values are not printed.
  */
 struct sl_conf_dump_s {
     sl_pool_t    *pool;
@@ -247,13 +273,30 @@ struct sl_conf_dump_s {
     sl_uint_t     depth;
 };
 
+/* indented, ends with a newline; the caller writes the ";" */
 void sl_conf_dump_line(sl_conf_dump_t *d, const char *fmt, ...)
-    sl_printf_like(2, 3);       /* indented, ends with a newline */
+    sl_printf_like(2, 3);
+/* "name args {" and indent */
 void sl_conf_dump_open(sl_conf_dump_t *d, const char *fmt, ...)
-    sl_printf_like(2, 3);       /* "name args {" and indent */
+    sl_printf_like(2, 3);
 void sl_conf_dump_close(sl_conf_dump_t *d);
+/*
+ * ctx is what cf->ctx was while the level was parsed: each command's
+ * conf is found from it exactly as the parser found it (SL_DIRECT_CONF,
+ * SL_MAIN_CONF, or cmd->conf and the module's ctx_index)
+ */
 void sl_conf_dump_level(sl_conf_dump_t *d, sl_uint_t module_type,
-    sl_uint_t ctx_type, void **confs);
+    sl_uint_t ctx_type, void *ctx);
 sl_int_t sl_conf_dump_cycle(sl_cycle_t *cycle, sl_str_t *out);
+/* a value as the lexer reads it back: quoted and escaped when needed,
+   NUL terminated, from d->pool */
+const char *sl_conf_dump_value(sl_conf_dump_t *d, const sl_str_t *value);
+
+/* "4k", "8m", "1g" or bytes: the largest exact unit */
+u_char *sl_conf_print_size(u_char *p, u_char *last, size_t size);
+/* "500ms", "30s", "5m", "2d": the largest exact unit; value in seconds
+   when is_sec, else in milliseconds */
+u_char *sl_conf_print_time(u_char *p, u_char *last, uint64_t value,
+    sl_uint_t is_sec);
 
 #endif /* SL_CONF_FILE_H */

@@ -163,7 +163,8 @@ sl_open_listening(sl_cycle_t *cycle, sl_listening_t *ls)
     int      s, on;
     sl_err_t err;
 
-    s = socket(ls->sockaddr.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    s = socket(ls->sockaddr.ss_family,
+               SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (s == -1) {
         sl_log_error(SL_LOG_EMERG, cycle->log, errno, "socket() %.*s failed",
                      SL_STR_ARG(&ls->addr_text));

@@ -27,11 +27,8 @@ struct sl_cycle_s {
 
     sl_module_t         **modules;
     sl_uint_t             modules_n;
-    sl_uint_t             modules_used;   /* count_modules calls closed */
 
-    sl_queue_t            reusable_connections_queue;
-    sl_uint_t             reusable_connections_n;
-    sl_uint_t             connections_active;
+    sl_uint_t             connections_active;   /* not listening ones */
 
     sl_array_t            listening;      /* sl_listening_t */
     sl_array_t            open_files;     /* sl_open_file_t */
@@ -84,10 +81,8 @@ sl_cycle_t *sl_init_cycle(sl_cycle_t *old_cycle);
 void sl_destroy_cycle(sl_cycle_t *cycle);
 sl_int_t sl_create_pidfile(const sl_str_t *name, sl_log_t *log);
 void sl_delete_pidfile(sl_cycle_t *cycle);
-sl_int_t sl_signal_process(sl_cycle_t *cycle, const char *sig);
+/* reopens every log file; the master chowns new files to the workers' user */
 void sl_reopen_files(sl_cycle_t *cycle, uid_t user);
-/* worker's CPU mask (0: no pinning) */
-uint64_t sl_get_cpu_affinity(sl_uint_t n);
 
 extern volatile sl_cycle_t  *sl_cycle;
 extern sl_uint_t             sl_test_config;

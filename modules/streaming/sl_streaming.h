@@ -100,6 +100,7 @@ typedef struct {
     sl_addr_t                 addr;
     sl_streaming_protocol_t  *protocol;
     sl_int_t                  backlog;
+    unsigned                  ipv6only:1;
     void                     *server;       /* sl_streaming_core_srv_conf_t */
     sl_str_t                  file;         /* where it was written */
     sl_uint_t                 line;
@@ -126,7 +127,8 @@ typedef struct {
 struct sl_streaming_core_pp_conf_s {
     sl_str_t                  name;         /* "/vod", or the regex */
     sl_regex_t               *regex;
-    void                    **pp_conf;      /* every module's pp conf */
+    sl_streaming_conf_ctx_t  *ctx;          /* main, srv and own pp confs */
+    void                    **pp_conf;      /* ctx->pp_conf */
     unsigned                  exact:1;
     unsigned                  caseless:1;
 };
@@ -170,6 +172,8 @@ sl_int_t sl_streaming_find_pp(sl_streaming_request_t *r);
 /* runs access .. limits; returns SL_OK (allowed), SL_AGAIN, or a status */
 sl_int_t sl_streaming_run_phases(sl_streaming_request_t *r);
 void sl_streaming_log_request(sl_streaming_request_t *r);
+void sl_streaming_dump_pp(sl_conf_dump_t *d, sl_streaming_conf_ctx_t *parent,
+    sl_streaming_core_pp_conf_t *pp);
 
 extern sl_module_t  sl_streaming_module;
 extern sl_module_t  sl_streaming_core_module;

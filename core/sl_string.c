@@ -1,0 +1,386 @@
+/* Counted strings, number and unit parsing, formatted output. */
+
+#include <sl_config.h>
+#include <sl_core.h>
+
+
+int
+sl_str_eq(const sl_str_t *s, const char *text)
+{
+    size_t  n;
+
+    n = strlen(text);
+
+    return s->len == n && (n == 0 || memcmp(s->data, text, n) == 0);
+}
+
+
+int
+sl_str_caseeq(const sl_str_t *s, const char *text)
+{
+    size_t  n;
+
+    n = strlen(text);
+
+    if (s->len != n) {
+        return 0;
+    }
+
+    return sl_strncasecmp(s->data, (const u_char *) text, n) == 0;
+}
+
+
+/* like strncasecmp(3), ASCII only: stops at n bytes or a common NUL */
+sl_int_t
+sl_strncasecmp(const u_char *s1, const u_char *s2, size_t n)
+{
+    sl_uint_t  c1, c2;
+
+    while (n--) {
+        c1 = sl_tolower(*s1);
+        c2 = sl_tolower(*s2);
+
+        if (c1 != c2) {
+            return (sl_int_t) c1 - (sl_int_t) c2;
+        }
+
+        if (c1 == 0) {
+            return 0;
+        }
+
+        s1++;
+        s2++;
+    }
+
+    return 0;
+}
+
+
+u_char *
+sl_strlchr(u_char *p, u_char *last, u_char c)
+{
+    while (p < last) {
+
+        if (*p == c) {
+            return p;
+        }
+
+        p++;
+    }
+
+    return NULL;
+}
+
+
+/*
+ * Copies at most n - 1 bytes of src, stopping at its NUL, and always
+ * terminates dst when n > 0.  Returns the position of the NUL written.
+ */
+u_char *
+sl_cpystrn(u_char *dst, const u_char *src, size_t n)
+{
+    if (n == 0) {
+        return dst;
+    }
+
+    while (--n) {
+        *dst = *src;
+
+        if (*dst == '\0') {
+            return dst;
+        }
+
+        dst++;
+        src++;
+    }
+
+    *dst = '\0';
+
+    return dst;
+}
+
+
+sl_int_t
+sl_atoi(const u_char *line, size_t n)
+{
+    sl_int_t  value, cutoff, cutlim;
+
+    if (n == 0) {
+        return SL_ERROR;
+    }
+
+    cutoff = SL_MAX_INT_T_VALUE / 10;
+    cutlim = SL_MAX_INT_T_VALUE % 10;
+
+    for (value = 0; n--; line++) {
+
+        if (*line < '0' || *line > '9') {
+            return SL_ERROR;
+        }
+
+        if (value > cutoff || (value == cutoff && *line - '0' > cutlim)) {
+            return SL_ERROR;
+        }
+
+        value = value * 10 + (*line - '0');
+    }
+
+    return value;
+}
+
+
+sl_int_t
+sl_hextoi(const u_char *line, size_t n)
+{
+    u_char    c, ch;
+    sl_int_t  value, cutoff;
+
+    if (n == 0) {
+        return SL_ERROR;
+    }
+
+    cutoff = SL_MAX_INT_T_VALUE / 16;
+
+    for (value = 0; n--; line++) {
+
+        if (value > cutoff) {
+            return SL_ERROR;
+        }
+
+        ch = *line;
+
+        if (ch >= '0' && ch <= '9') {
+            value = value * 16 + (ch - '0');
+            continue;
+        }
+
+        c = (u_char) (ch | 0x20);
+
+        if (c >= 'a' && c <= 'f') {
+            value = value * 16 + (c - 'a' + 10);
+            continue;
+        }
+
+        return SL_ERROR;
+    }
+
+    return value;
+}
+
+
+ssize_t
+sl_parse_size(const sl_str_t *line)
+{
+    size_t    len;
+    ssize_t   scale, max;
+    sl_int_t  size;
+
+    len = line->len;
+
+    if (len == 0) {
+        return SL_ERROR;
+    }
+
+    switch (line->data[len - 1]) {
+
+    case 'K':
+    case 'k':
+        len--;
+        scale = 1024;
+        break;
+
+    case 'M':
+    case 'm':
+        len--;
+        scale = 1024 * 1024;
+        break;
+
+    case 'G':
+    case 'g':
+        len--;
+        scale = 1024 * 1024 * 1024;
+        break;
+
+    default:
+        scale = 1;
+    }
+
+    size = sl_atoi(line->data, len);
+    if (size == SL_ERROR) {
+        return SL_ERROR;
+    }
+
+    max = (ssize_t) (SL_MAX_INT_T_VALUE / scale);
+
+    if ((ssize_t) size > max) {
+        return SL_ERROR;
+    }
+
+    return (ssize_t) size * scale;
+}
+
+
+/*
+ * Parses a time: one or more "<digits><unit>" parts with units in
+ * strictly decreasing order (w d h m s ms), or digits alone meaning
+ * seconds.  The sum is kept in milliseconds and checked against
+ * overflow at every step.  Returns milliseconds, or seconds when is_sec
+ * (then a value that is not a whole number of seconds is an error).
+ */
+sl_int_t
+sl_parse_time(const sl_str_t *line, sl_uint_t is_sec)
+{
+    u_char       *p, *last, *start;
+    sl_int_t      value, total, scale, max;
+    sl_uint_t     rank, prev;
+
+    p = line->data;
+    last = p + line->len;
+
+    if (p == last) {
+        return SL_ERROR;
+    }
+
+    max = SL_MAX_INT_T_VALUE;
+    total = 0;
+    prev = 7;
+
+    while (p < last) {
+
+        start = p;
+
+        while (p < last && *p >= '0' && *p <= '9') {
+            p++;
+        }
+
+        value = sl_atoi(start, p - start);
+        if (value == SL_ERROR) {
+            return SL_ERROR;
+        }
+
+        if (p == last) {
+            /* a bare number: seconds, only when it is the whole value */
+            if (start != line->data) {
+                return SL_ERROR;
+            }
+
+            scale = 1000;
+            rank = 1;
+
+        } else {
+
+            switch (*p++) {
+
+            case 'w':
+                scale = 7 * 24 * 60 * 60 * 1000LL;
+                rank = 6;
+                break;
+
+            case 'd':
+                scale = 24 * 60 * 60 * 1000LL;
+                rank = 5;
+                break;
+
+            case 'h':
+                scale = 60 * 60 * 1000;
+                rank = 4;
+                break;
+
+            case 'm':
+                if (p < last && *p == 's') {
+                    p++;
+                    scale = 1;
+                    rank = 0;
+
+                } else {
+                    scale = 60 * 1000;
+                    rank = 2;
+                }
+
+                break;
+
+            case 's':
+                scale = 1000;
+                rank = 1;
+                break;
+
+            default:
+                return SL_ERROR;
+            }
+        }
+
+        if (rank >= prev) {
+            return SL_ERROR;
+        }
+
+        prev = rank;
+
+        if (value > max / scale) {
+            return SL_ERROR;
+        }
+
+        value *= scale;
+
+        if (total > max - value) {
+            return SL_ERROR;
+        }
+
+        total += value;
+    }
+
+    if (is_sec) {
+        if (total % 1000) {
+            return SL_ERROR;
+        }
+
+        return total / 1000;
+    }
+
+    return total;
+}
+
+
+u_char *
+sl_slprintf(u_char *buf, u_char *last, const char *fmt, ...)
+{
+    u_char   *p;
+    va_list   args;
+
+    va_start(args, fmt);
+    p = sl_vslprintf(buf, last, fmt, args);
+    va_end(args);
+
+    return p;
+}
+
+
+/*
+ * vsnprintf(3) into [buf, last): the text is always NUL terminated, so
+ * at most last - buf - 1 bytes are written; returns the position of the
+ * terminating NUL (buf itself when there is no room or on error).
+ */
+u_char *
+sl_vslprintf(u_char *buf, u_char *last, const char *fmt, va_list args)
+{
+    int     n;
+    size_t  size;
+
+    if (buf >= last) {
+        return buf;
+    }
+
+    size = last - buf;
+
+    n = vsnprintf((char *) buf, size, fmt, args);
+
+    if (n < 0) {
+        *buf = '\0';
+        return buf;
+    }
+
+    if ((size_t) n >= size) {
+        return buf + size - 1;
+    }
+
+    return buf + n;
+}

@@ -1,0 +1,457 @@
+/*
+ * RTSP control connections: reading and parsing requests (pipelined ones
+ * in order), running them through the phases, queuing the responses.
+ */
+
+#include <sl_config.h>
+#include <sl_core.h>
+#include <sl_rtsp.h>
+
+
+static void sl_rtsp_read_handler(sl_event_t *rev);
+static void sl_rtsp_write_handler(sl_event_t *wev);
+static void sl_rtsp_process(sl_rtsp_connection_t *rc);
+static void sl_rtsp_handle_request(sl_rtsp_connection_t *rc);
+static void sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status,
+    sl_int_t cseq, const char *headers);
+static void sl_rtsp_flush(sl_rtsp_connection_t *rc);
+static void sl_rtsp_close(sl_rtsp_connection_t *rc);
+static u_char *sl_rtsp_log_context(sl_log_t *log, u_char *buf, size_t len);
+
+
+/* what OPTIONS advertises: the methods this server answers */
+#define SL_RTSP_PUBLIC  "OPTIONS"
+
+
+static sl_rtsp_srv_conf_t *
+sl_rtsp_srv_conf(sl_connection_t *c)
+{
+    sl_streaming_core_srv_conf_t  *cscf;
+
+    cscf = c->listening->servers;
+
+    return cscf->ctx->srv_conf[sl_rtsp_module.ctx_index];
+}
+
+
+void
+sl_rtsp_init_connection(sl_connection_t *c)
+{
+    sl_rtsp_srv_conf_t    *rscf;
+    sl_rtsp_connection_t  *rc;
+
+    rscf = sl_rtsp_srv_conf(c);
+
+    rc = sl_pcalloc(c->pool, sizeof(sl_rtsp_connection_t));
+    if (rc == NULL) {
+        sl_close_connection(c);
+        return;
+    }
+
+    rc->connection = c;
+    rc->in = sl_palloc(c->pool, rscf->max_request);
+    rc->out = sl_palloc(c->pool, SL_RTSP_OUT_SIZE);
+
+    if (rc->in == NULL || rc->out == NULL) {
+        sl_close_connection(c);
+        return;
+    }
+
+    c->data = rc;
+    c->log->handler = sl_rtsp_log_context;
+    c->log->data = rc;
+    c->log->action = "reading request";
+
+    c->read->handler = sl_rtsp_read_handler;
+    c->write->handler = sl_rtsp_write_handler;
+
+    sl_event_add_timer(c->read, rscf->idle_timeout);
+
+    sl_rtsp_read_handler(c->read);
+}
+
+
+static void
+sl_rtsp_read_handler(sl_event_t *rev)
+{
+    ssize_t                n;
+    sl_connection_t       *c;
+    sl_rtsp_srv_conf_t    *rscf;
+    sl_rtsp_connection_t  *rc;
+
+    c = rev->data;
+    rc = c->data;
+
+    if (rev->timedout) {
+        sl_log_error(SL_LOG_INFO, c->log, 0, "client timed out");
+        sl_rtsp_close(rc);
+        return;
+    }
+
+    if (c->close) {
+        sl_rtsp_close(rc);
+        return;
+    }
+
+    rscf = sl_rtsp_srv_conf(c);
+
+    for ( ;; ) {
+        /* responses not taken yet: read more only once they are */
+        if (rc->out_len > SL_RTSP_OUT_SIZE / 2 || rc->close_after) {
+            break;
+        }
+
+        if (rc->in_len == rscf->max_request) {
+            sl_rtsp_process(rc);
+
+            if (rc->in_len == rscf->max_request) {
+                break;
+            }
+
+            continue;
+        }
+
+        n = sl_recv(c, rc->in + rc->in_len, rscf->max_request - rc->in_len);
+
+        if (n == SL_AGAIN) {
+            break;
+        }
+
+        if (n == 0 || n == SL_ERROR) {
+            if (n == 0) {
+                sl_log_error(SL_LOG_INFO, c->log, 0,
+                             "client closed connection");
+            }
+
+            /* answer what came before the end, then close */
+            sl_rtsp_process(rc);
+            rc->close_after = 1;
+            rc->in_len = 0;
+            break;
+        }
+
+        rc->in_len += n;
+
+        sl_rtsp_process(rc);
+    }
+
+    if (c->destroyed) {
+        return;
+    }
+
+    sl_event_add_timer(c->read, rscf->idle_timeout);
+
+    sl_rtsp_flush(rc);
+}
+
+
+/*
+ * Answers every complete request in the input buffer, in order, while
+ * there is room for the responses.
+ */
+static void
+sl_rtsp_process(sl_rtsp_connection_t *rc)
+{
+    size_t                 total;
+    sl_int_t               rv;
+    sl_connection_t       *c;
+    sl_rtsp_srv_conf_t    *rscf;
+
+    c = rc->connection;
+    rscf = sl_rtsp_srv_conf(c);
+
+    while (rc->in_len && !rc->close_after
+           && rc->out_len <= SL_RTSP_OUT_SIZE / 2)
+    {
+        rv = sl_rtsp_parse_request(rc->in, rc->in_len, rscf->max_request,
+                                   &rc->req);
+
+        if (rv == SL_AGAIN) {
+            if (rc->in_len < rscf->max_request) {
+                return;
+            }
+
+            rc->req.error = "request head larger than rtsp_max_request";
+            rv = 400;
+        }
+
+        if (rv == SL_OK) {
+            total = rc->req.head_len + rc->req.content_length;
+
+            if (total > rscf->max_request) {
+                rc->req.error = "request larger than rtsp_max_request";
+                rv = 413;
+
+            } else if (total > rc->in_len) {
+                return;
+            }
+        }
+
+        if (rv != SL_OK) {
+            /* the framing is lost: answer, then close */
+            sl_log_error(SL_LOG_INFO, c->log, 0,
+                         "client sent invalid request: %s", rc->req.error);
+            sl_rtsp_respond(rc, rv, rc->req.cseq, NULL);
+            rc->close_after = 1;
+            rc->in_len = 0;
+            return;
+        }
+
+        c->log->action = "processing request";
+
+        sl_rtsp_handle_request(rc);
+
+        c->log->action = "reading request";
+
+        memmove(rc->in, rc->in + total, rc->in_len - total);
+        rc->in_len -= total;
+    }
+}
+
+
+static void
+sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
+{
+    sl_int_t                 rv;
+    sl_pool_t               *pool;
+    sl_connection_t         *c;
+    sl_rtsp_parsed_t        *req;
+    sl_streaming_request_t  *sr;
+
+    c = rc->connection;
+    req = &rc->req;
+
+    if (req->cseq == -1) {
+        sl_log_error(SL_LOG_INFO, c->log, 0,
+                     "client sent request without CSeq");
+        sl_rtsp_respond(rc, 400, -1, NULL);
+        return;
+    }
+
+    if (req->method == SL_RTSP_UNKNOWN) {
+        sl_log_error(SL_LOG_INFO, c->log, 0,
+                     "client sent unknown method \"%.*s\"",
+                     SL_STR_ARG(&req->method_name));
+        sl_rtsp_respond(rc, 501, req->cseq, NULL);
+        return;
+    }
+
+    pool = sl_create_pool(1024, c->log);
+    if (pool == NULL) {
+        sl_rtsp_respond(rc, 500, req->cseq, NULL);
+        return;
+    }
+
+    sr = &rc->sr;
+    sl_memzero(sr, sizeof(sl_streaming_request_t));
+    sl_streaming_init_request(sr, c);
+
+    sr->pool = pool;
+    sr->method = req->method_name;
+    sr->data = rc;
+    sr->access = (req->method == SL_RTSP_ANNOUNCE
+                  || req->method == SL_RTSP_RECORD)
+                 ? SL_STREAMING_WRITE : SL_STREAMING_READ;
+
+    sr->path.data = sl_pnalloc(pool, req->uri.len + 1);
+    if (sr->path.data == NULL) {
+        sl_rtsp_respond(rc, 500, req->cseq, NULL);
+        goto done;
+    }
+
+    if (sl_rtsp_parse_uri_path(&req->uri, &sr->path) != SL_OK) {
+        sl_log_error(SL_LOG_INFO, c->log, 0,
+                     "client sent invalid URL \"%.*s\"",
+                     SL_STR_ARG(&req->uri));
+        sl_rtsp_respond(rc, 400, req->cseq, NULL);
+        goto done;
+    }
+
+    if (sl_streaming_find_pp(sr) != SL_OK) {
+        sl_rtsp_respond(rc, 500, req->cseq, NULL);
+        goto done;
+    }
+
+    rv = sl_streaming_run_phases(sr);
+
+    if (rv != SL_OK) {
+        sl_rtsp_respond(rc, (rv == SL_AGAIN) ? 500 : rv, req->cseq, NULL);
+        goto done;
+    }
+
+    switch (req->method) {
+
+    case SL_RTSP_OPTIONS:
+        sl_rtsp_respond(rc, 200, req->cseq, "Public: " SL_RTSP_PUBLIC "\r\n");
+        break;
+
+    default:
+        sl_rtsp_respond(rc, 501, req->cseq, NULL);
+        break;
+    }
+
+done:
+
+    sl_streaming_log_request(sr);
+    sl_destroy_pool(pool);
+    sr->pool = NULL;
+}
+
+
+static const char *
+sl_rtsp_reason(sl_int_t status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Request Entity Too Large";
+    case 414: return "Request-URI Too Large";
+    case 415: return "Unsupported Media Type";
+    case 451: return "Parameter Not Understood";
+    case 453: return "Not Enough Bandwidth";
+    case 454: return "Session Not Found";
+    case 455: return "Method Not Valid in This State";
+    case 457: return "Invalid Range";
+    case 459: return "Aggregate Operation Not Allowed";
+    case 461: return "Unsupported Transport";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "RTSP Version Not Supported";
+    default:  return "Internal Server Error";
+    }
+}
+
+
+/*
+ * Queues one response: status line, CSeq (when the request had one),
+ * Date, Server and the caller's header lines (each ending in CRLF).
+ */
+static void
+sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status, sl_int_t cseq,
+    const char *headers)
+{
+    u_char  *p, *last;
+
+    p = rc->out + rc->out_len;
+    last = rc->out + SL_RTSP_OUT_SIZE;
+
+    if (status < 100 || status > 599) {
+        status = 500;
+    }
+
+    p = sl_slprintf(p, last, "RTSP/1.0 %d %s\r\n", (int) status,
+                    sl_rtsp_reason(status));
+
+    if (cseq >= 0) {
+        p = sl_slprintf(p, last, "CSeq: %ld\r\n", (long) cseq);
+    }
+
+    p = sl_slprintf(p, last, "Date: %.*s\r\nServer: %s\r\n%s\r\n",
+                    SL_STR_ARG(&sl_cached_http_time), SLUICE_VER,
+                    headers ? headers : "");
+
+    if (p == last) {
+        sl_log_error(SL_LOG_ALERT, rc->connection->log, 0,
+                     "RTSP response buffer overflow");
+        rc->close_after = 1;
+        return;
+    }
+
+    rc->out_len = p - rc->out;
+}
+
+
+static void
+sl_rtsp_flush(sl_rtsp_connection_t *rc)
+{
+    ssize_t           n;
+    sl_connection_t  *c;
+
+    c = rc->connection;
+
+    while (rc->out_pos < rc->out_len) {
+        n = sl_send(c, rc->out + rc->out_pos, rc->out_len - rc->out_pos);
+
+        if (n == SL_AGAIN) {
+            return;
+        }
+
+        if (n == SL_ERROR) {
+            sl_rtsp_close(rc);
+            return;
+        }
+
+        rc->out_pos += n;
+    }
+
+    rc->out_pos = 0;
+    rc->out_len = 0;
+
+    if (rc->close_after) {
+        sl_rtsp_close(rc);
+    }
+}
+
+
+static void
+sl_rtsp_write_handler(sl_event_t *wev)
+{
+    sl_connection_t       *c;
+    sl_rtsp_connection_t  *rc;
+
+    c = wev->data;
+    rc = c->data;
+
+    if (rc->out_len == 0) {
+        return;
+    }
+
+    sl_rtsp_flush(rc);
+
+    /* reading stopped while responses waited: go on now */
+    if (!c->destroyed && rc->out_len == 0 && c->read->ready) {
+        sl_rtsp_read_handler(c->read);
+    }
+}
+
+
+static void
+sl_rtsp_close(sl_rtsp_connection_t *rc)
+{
+    sl_close_connection(rc->connection);
+}
+
+
+static u_char *
+sl_rtsp_log_context(sl_log_t *log, u_char *buf, size_t len)
+{
+    u_char                *p, *last;
+    sl_connection_t       *c;
+    sl_rtsp_connection_t  *rc;
+
+    rc = log->data;
+    c = rc->connection;
+
+    p = buf;
+    last = buf + len;
+
+    if (log->action) {
+        p = sl_slprintf(p, last, " while %s", log->action);
+    }
+
+    p = sl_slprintf(p, last, ", client: %.*s, server: %.*s",
+                    SL_STR_ARG(&c->addr_text),
+                    SL_STR_ARG(&c->listening->addr_text));
+
+    if (rc->sr.pool && rc->req.method_name.len) {
+        p = sl_slprintf(p, last, ", request: \"%.*s %.*s\"",
+                        SL_STR_ARG(&rc->req.method_name),
+                        SL_STR_ARG(&rc->req.uri));
+    }
+
+    return p;
+}
