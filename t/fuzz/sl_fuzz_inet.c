@@ -1,8 +1,9 @@
 /*
  * libFuzzer target for address and capture-reference parsing:
- * sl_inet_addr and sl_inet6_addr (checked against inet_pton), sl_ptocidr,
- * sl_parse_addr_port (round trip through sl_sock_ntop), PCRE2 compile
- * errors, and sl_complex_value_compile/eval.
+ * sl_inet_addr and sl_inet6_addr (checked against inet_pton), sl_ptocidr
+ * (round trip through sl_cidr_ntop), sl_parse_addr_port (round trip
+ * through sl_sock_ntop), PCRE2 compile errors, and
+ * sl_complex_value_compile/eval.
  */
 
 #include <sl_config.h>
@@ -77,10 +78,11 @@ sl_fuzz_addr(const uint8_t *data, size_t size)
 static void
 sl_fuzz_cidr(const uint8_t *data, size_t size)
 {
+    u_char               buf[SL_CIDR_STRLEN];
     sl_int_t             rc;
     sl_str_t             text;
     sl_uint_t            i;
-    sl_cidr_t            cidr;
+    sl_cidr_t            cidr, again;
     struct sockaddr_in   sin;
     struct sockaddr_in6  sin6;
 
@@ -94,6 +96,15 @@ sl_fuzz_cidr(const uint8_t *data, size_t size)
     }
 
     sl_fuzz_check(rc == SL_OK || rc == SL_DONE, "ptocidr rc", data, size);
+
+    /* what -T prints reads back as the same rule, without a warning */
+
+    text.data = buf;
+    text.len = sl_cidr_ntop(&cidr, buf, sizeof(buf));
+
+    sl_fuzz_check(sl_ptocidr(&text, &again) == SL_OK
+                  && memcmp(&cidr, &again, sizeof(sl_cidr_t)) == 0,
+                  "cidr_ntop round trip", data, size);
 
     /* no host bits remain, and the network address is inside the rule */
 

@@ -3,7 +3,7 @@
 #include <sl_config.h>
 #include <sl_core.h>
 #include <sys/un.h>
-#include "../sl_unit.h"
+#include "sl_unit.h"
 
 
 #define S(text)  (const u_char *) text, sizeof(text) - 1

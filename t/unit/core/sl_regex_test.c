@@ -2,7 +2,7 @@
 
 #include <sl_config.h>
 #include <sl_core.h>
-#include "../sl_unit.h"
+#include "sl_unit.h"
 
 
 static sl_regex_t *
