@@ -13,7 +13,7 @@ use Time::HiRes qw/time/;
 use lib 't/lib';
 use Sluice;
 
-my $t = Sluice->new()->has(qw/streaming rtsp/);
+my $t = Sluice->new()->has(qw/streaming access rtsp/);
 my $d = $t->testdir();
 
 my $good = <<'EOF';
@@ -106,6 +106,18 @@ EOF
         qr/invalid value "5q" in "worker_shutdown_timeout" directive/,
         'bad.conf', 2],
 
+    ['bad size unit', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    server {
+        listen 127.0.0.1:8554 rtsp;
+        rtsp_max_request 16q;
+    }
+}
+EOF
+        qr/invalid value "16q" in "rtsp_max_request" directive/,
+        'bad.conf', 5],
+
     ['bad time combination', { 'bad.conf' => <<'EOF' },
 events { }
 streaming {
@@ -119,7 +131,7 @@ EOF
 
     # no newline at the end: the end of file is on the last line
     ['unterminated block', { 'bad.conf' => "events {\n"
-        . "    worker_connections 10;" },
+        . "    worker_connections 100;" },
         qr/unexpected end of file, expecting "\}"/, 'bad.conf', 2],
 
     ['unterminated string', { 'bad.conf' => "events { }\n\n"
@@ -183,7 +195,7 @@ EOF
 );
 
 $t->plan(
-    10                      # good config, -T, -v, -V, -g
+    11                      # good config, -T, -v, -V, -g
     + 4 * @bad              # bad configs
     + 4                     # recursive includes
     + 5                     # include glob relative to the config's folder
@@ -239,6 +251,10 @@ $r = check(['-c', "$d/conf/sluice.conf", '-g', 'bogus_global on;', '-t']);
 ok($r->{code} == 1 && ($r->{err} =~ /unknown directive "bogus_global"/),
     '-g directives are parsed') or diag($r->{err});
 
+$r = check(['-c', "$d/conf/sluice.conf", '-g', 'worker_processes 3;', '-T']);
+like($r->{out}, qr/^\s*worker_processes\s+3;/m, '-g directives are applied')
+    or diag($r->{err});
+
 # bad configs
 
 my $n = 0;
@@ -289,7 +305,7 @@ $t->write_file('other/main.conf', <<'EOF');
 events { }
 include parts/*.conf;
 EOF
-$t->write_file('other/parts/1.conf', "worker_processes 1;\n");
+$t->write_file('other/parts/1.conf', "worker_processes 3;\n");
 $t->write_file('other/parts/2.conf',
     "streaming {\n    server {\n        rtsp_idle_timeout 7s;\n    }\n}\n");
 # decoys relative to the prefix and to the cwd
@@ -299,7 +315,7 @@ $t->write_file('cwd/parts/1.conf', "decoy_in_cwd;\n");
 $r = $t->sluice('-c', "$d/other/main.conf", '-t', { cwd => "$d/cwd" });
 is($r->{code}, 0, 'include glob: -t ok') or diag($r->{err});
 $r = $t->sluice('-c', "$d/other/main.conf", '-T', { cwd => "$d/cwd" });
-like($r->{out}, qr/worker_processes\s+1;/, 'include glob: first file used');
+like($r->{out}, qr/worker_processes\s+3;/, 'include glob: first file used');
 like($r->{out}, qr/rtsp_idle_timeout\s+7s;/, 'include glob: second file used');
 
 $t->write_file('other/parts/3.conf', "\nbroken_part;\n");
