@@ -790,7 +790,8 @@ sl_conf_log_error(sl_uint_t level, sl_conf_t *cf, sl_err_t err,
         p = sl_slprintf(p, last, " (%d: %s)", err, strerror(err));
     }
 
-    qlast = msg + sizeof(msg) - 5;
+    /* a long value quoted in the message must not push out "in FILE:LINE" */
+    qlast = msg + SL_MAX_ERROR_STR / 2;
 
     for (q = msg, last = p, p = buf; p < last && q < qlast; p++) {
 
@@ -808,6 +809,10 @@ sl_conf_log_error(sl_uint_t level, sl_conf_t *cf, sl_err_t err,
         default:
             q = sl_slprintf(q, q + 4, "x%02x", *p);
         }
+    }
+
+    if (p < last) {
+        q = sl_cpymem(q, "...", 3);
     }
 
     *q = '\0';
