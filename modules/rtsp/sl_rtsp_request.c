@@ -354,7 +354,8 @@ sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status, sl_int_t cseq,
                     SL_STR_ARG(&sl_cached_http_time), SLUICE_VER,
                     headers ? headers : "");
 
-    if (p == last) {
+    /* sl_slprintf stops one byte short of last when it truncates */
+    if (p >= last - 1) {
         sl_log_error(SL_LOG_ALERT, rc->connection->log, 0,
                      "RTSP response buffer overflow");
         rc->close_after = 1;
