@@ -388,7 +388,9 @@ sl_conf_handler(sl_conf_t *cf, sl_int_t last)
     nargs = cf->args->nelts;
     found = 0;
 
-    for (i = 0; i < cf->cycle->modules_n; i++) {
+    /* modules_n when set, else up to the NULL that ends the list */
+
+    for (i = 0; cf->cycle->modules_n == 0 || i < cf->cycle->modules_n; i++) {
 
         module = cf->cycle->modules[i];
 
@@ -423,8 +425,8 @@ sl_conf_handler(sl_conf_t *cf, sl_int_t last)
 
             if (!(cmd->type & SL_CONF_BLOCK) && last != SL_OK) {
                 sl_conf_log_error(SL_LOG_EMERG, cf, 0,
-                                  "directive \"%s\" is not terminated by \";\"",
-                                  (char *) name->data);
+                                  "directive \"%s\" is not terminated "
+                                  "by \";\"", (char *) name->data);
                 return SL_CONF_ERROR;
             }
 

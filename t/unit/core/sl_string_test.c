@@ -117,8 +117,10 @@ test_time(void)
 {
     sl_str_t  s;
 
-#define ms_is(text, v)   s = str(text); CU_ASSERT_EQUAL(sl_parse_time(&s, 0), v)
-#define sec_is(text, v)  s = str(text); CU_ASSERT_EQUAL(sl_parse_time(&s, 1), v)
+#define ms_is(text, v)                                                        \
+    s = str(text); CU_ASSERT_EQUAL(sl_parse_time(&s, 0), v)
+#define sec_is(text, v)                                                       \
+    s = str(text); CU_ASSERT_EQUAL(sl_parse_time(&s, 1), v)
 
     ms_is("500ms", 500);
     ms_is("30s", 30000);
