@@ -10,6 +10,8 @@
 #define SL_MAX_OPEN_FILES  64
 
 
+static sl_int_t sl_cycle_copy_str(sl_pool_t *pool, sl_str_t *dst,
+    const sl_str_t *src);
 static sl_int_t sl_cycle_open_files(sl_cycle_t *cycle);
 static void sl_cycle_close_files(sl_cycle_t *cycle);
 static void sl_cycle_match_listening(sl_cycle_t *cycle, sl_cycle_t *old);
@@ -59,10 +61,21 @@ sl_init_cycle(sl_cycle_t *old_cycle)
     cycle->old_cycle = old_cycle;
     cycle->generation = old_cycle->generation + 1;
 
-    cycle->prefix = old_cycle->prefix;
-    cycle->conf_prefix = old_cycle->conf_prefix;
-    cycle->conf_file = old_cycle->conf_file;
-    cycle->conf_param = old_cycle->conf_param;
+    /* copies: the old cycle's pool goes away with it */
+    if (sl_cycle_copy_str(pool, &cycle->prefix, &old_cycle->prefix) != SL_OK
+        || sl_cycle_copy_str(pool, &cycle->conf_file, &old_cycle->conf_file)
+           != SL_OK
+        || sl_cycle_copy_str(pool, &cycle->conf_param,
+                             &old_cycle->conf_param) != SL_OK)
+    {
+        sl_destroy_pool(pool);
+        return NULL;
+    }
+
+    /* the conf prefix is the conf file's folder */
+    cycle->conf_prefix.data = cycle->conf_file.data;
+    cycle->conf_prefix.len = old_cycle->conf_prefix.len;
+
     cycle->test_config = old_cycle->test_config;
 
     if (sl_array_init(&cycle->listening, pool, 16, sizeof(sl_listening_t))
@@ -253,6 +266,27 @@ failed:
     sl_destroy_pool(pool);
 
     return NULL;
+}
+
+
+/* a NUL-terminated copy in pool; an empty string stays empty */
+static sl_int_t
+sl_cycle_copy_str(sl_pool_t *pool, sl_str_t *dst, const sl_str_t *src)
+{
+    if (src->data == NULL) {
+        dst->len = 0;
+        dst->data = NULL;
+        return SL_OK;
+    }
+
+    dst->data = sl_pstrdup(pool, src);
+    if (dst->data == NULL) {
+        return SL_ERROR;
+    }
+
+    dst->len = src->len;
+
+    return SL_OK;
 }
 
 

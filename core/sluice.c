@@ -82,12 +82,14 @@ main(int argc, char *const *argv)
     }
 
     if (sl_process_options(&init_cycle) != SL_OK) {
+        sl_destroy_pool(init_cycle.pool);
         return 1;
     }
 
     init_cycle.test_config = (sl_test_config || sl_signal) ? 1 : 0;
 
     if (sl_add_inherited_sockets(&init_cycle) != SL_OK) {
+        sl_destroy_pool(init_cycle.pool);
         return 1;
     }
 
@@ -99,12 +101,15 @@ main(int argc, char *const *argv)
                           SL_STR_ARG(&init_cycle.conf_file));
         }
 
+        sl_destroy_pool(init_cycle.pool);
         return 1;
     }
 
     if (sl_test_config) {
         if (sl_dump_config) {
             if (sl_conf_dump_cycle(cycle, &dump) != SL_OK) {
+                sl_destroy_cycle(cycle);
+                sl_destroy_pool(init_cycle.pool);
                 return 1;
             }
 

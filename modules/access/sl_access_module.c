@@ -104,9 +104,8 @@ sl_access_handler(sl_streaming_request_t *r)
         return SL_DECLINED;
     }
 
-    sl_log_error(SL_LOG_ERR, r->log, 0,
-                 "access forbidden by rule, client: " SL_STR_FMT,
-                 SL_STR_ARG(&c->addr_text));
+    /* the log context names the client, the server and the request */
+    sl_log_error(SL_LOG_ERR, r->log, 0, "access forbidden by rule");
 
     return SL_ACCESS_FORBIDDEN;
 }
