@@ -166,13 +166,14 @@ sl_rtsp_parse_request(const u_char *buf, size_t len, size_t max_body,
     sl_rtsp_parsed_t *r)
 {
     sl_int_t           rc, n;
-    sl_uint_t          bad;
+    sl_uint_t          bad, has_length;
     const u_char      *p, *last, *eol, *lf, *colon, *v, *ve;
     sl_rtsp_header_t  *h;
 
     p = buf;
     last = buf + len;
     bad = 0;
+    has_length = 0;
 
     r->nheaders = 0;
     r->cseq = -1;
@@ -287,13 +288,21 @@ sl_rtsp_parse_request(const u_char *buf, size_t len, size_t max_body,
                 return 413;
             }
 
-            if (r->content_length) {
+            /* a zero value counts too: "0" then "5" is still a duplicate */
+            if (has_length) {
                 r->error = "duplicate Content-Length";
                 return 400;
             }
 
+            has_length = 1;
+
+            /*
+             * Ten digits or more are too large whatever max_body says, so
+             * content_length stays far from overflow when a caller adds it
+             * to head_len.
+             */
             n = sl_atoi(h->value.data, h->value.len);
-            if (n == SL_ERROR && h->value.len > 9) {
+            if (h->value.len > 9) {
                 for (ve = h->value.data; ve < h->value.data + h->value.len;
                      ve++)
                 {

@@ -59,7 +59,8 @@ typedef struct {
  *   400        malformed: NUL or bare CR, bad request line, too many or
  *              too long headers, bad or duplicate CSeq/Content-Length
  *              (r->error says which);
- *   413        Content-Length larger than max_body;
+ *   413        Content-Length negative, of ten digits or more, or larger
+ *              than max_body;
  *   505        a version other than RTSP/1.0.
  * Pointers in r point into buf.  max_body bounds the body size.
  */
