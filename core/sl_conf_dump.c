@@ -267,7 +267,9 @@ sl_conf_dump_level(sl_conf_dump_t *d, sl_uint_t module_type,
     sl_module_t   *module;
     sl_command_t  *cmd;
 
-    for (i = 0; i < d->cycle->modules_n; i++) {
+    /* modules_n when set, else up to the NULL that ends the list */
+
+    for (i = 0; d->cycle->modules_n == 0 || i < d->cycle->modules_n; i++) {
 
         module = d->cycle->modules[i];
 

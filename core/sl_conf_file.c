@@ -388,7 +388,9 @@ sl_conf_handler(sl_conf_t *cf, sl_int_t last)
     nargs = cf->args->nelts;
     found = 0;
 
-    for (i = 0; i < cf->cycle->modules_n; i++) {
+    /* modules_n when set, else up to the NULL that ends the list */
+
+    for (i = 0; cf->cycle->modules_n == 0 || i < cf->cycle->modules_n; i++) {
 
         module = cf->cycle->modules[i];
 
@@ -423,8 +425,8 @@ sl_conf_handler(sl_conf_t *cf, sl_int_t last)
 
             if (!(cmd->type & SL_CONF_BLOCK) && last != SL_OK) {
                 sl_conf_log_error(SL_LOG_EMERG, cf, 0,
-                                  "directive \"%s\" is not terminated by \";\"",
-                                  (char *) name->data);
+                                  "directive \"%s\" is not terminated "
+                                  "by \";\"", (char *) name->data);
                 return SL_CONF_ERROR;
             }
 
@@ -790,7 +792,8 @@ sl_conf_log_error(sl_uint_t level, sl_conf_t *cf, sl_err_t err,
         p = sl_slprintf(p, last, " (%d: %s)", err, strerror(err));
     }
 
-    qlast = msg + sizeof(msg) - 5;
+    /* a long value quoted in the message must not push out "in FILE:LINE" */
+    qlast = msg + SL_MAX_ERROR_STR / 2;
 
     for (q = msg, last = p, p = buf; p < last && q < qlast; p++) {
 
@@ -808,6 +811,10 @@ sl_conf_log_error(sl_uint_t level, sl_conf_t *cf, sl_err_t err,
         default:
             q = sl_slprintf(q, q + 4, "x%02x", *p);
         }
+    }
+
+    if (p < last) {
+        q = sl_cpymem(q, "...", 3);
     }
 
     *q = '\0';

@@ -7,8 +7,8 @@
 static char *sl_conf_post(sl_conf_t *cf, sl_command_t *cmd, void *data);
 static void sl_conf_invalid(sl_conf_t *cf, const sl_str_t *value,
     const char *fmt, ...) sl_printf_like(3, 4);
-static u_char *sl_conf_list_names(u_char *p, u_char *last, const sl_str_t *name,
-    size_t size);
+static u_char *sl_conf_list_names(u_char *p, u_char *last,
+    const sl_str_t *name, size_t size);
 
 
 /* runs a generic post handler (sl_conf_post_t) after a slot was set */
@@ -218,7 +218,8 @@ sl_conf_check_num_bounds(sl_conf_t *cf, void *post, void *data)
         return SL_CONF_ERROR;
     }
 
-    if (bounds->post_handler && bounds->post_handler != sl_conf_check_num_bounds)
+    if (bounds->post_handler
+        && bounds->post_handler != sl_conf_check_num_bounds)
     {
         return bounds->post_handler(cf, post, data);
     }
@@ -273,7 +274,8 @@ sl_conf_check_unit_bounds(sl_conf_t *cf, sl_command_t *cmd, sl_int_t v,
         return SL_CONF_ERROR;
     }
 
-    if (bounds->post_handler && bounds->post_handler != sl_conf_check_num_bounds)
+    if (bounds->post_handler
+        && bounds->post_handler != sl_conf_check_num_bounds)
     {
         return bounds->post_handler(cf, bounds, data);
     }

@@ -14,6 +14,9 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <sys/epoll.h>
+#include <sched.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/resource.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>

@@ -1,12 +1,10 @@
 /*
  * The core module: process-level directives (workers, affinity, user,
- * pid, daemon) and "include".
+ * pid, daemon).
  */
 
 #include <sl_config.h>
 #include <sl_core.h>
-#include <pwd.h>
-#include <grp.h>
 
 
 static void *sl_core_module_create_conf(sl_cycle_t *cycle);
@@ -88,13 +86,6 @@ static sl_command_t  sl_core_commands[] = {
       0,
       NULL,
       sl_dump_user },
-
-    { sl_string("include"),
-      SL_ANY_CONF | SL_CONF_TAKE1,
-      sl_conf_include,
-      0,
-      0,
-      NULL, NULL },
 
       sl_null_command
 };

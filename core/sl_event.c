@@ -236,7 +236,7 @@ sl_events_dump(sl_conf_dump_t *d, sl_command_t *cmd sl_unused,
     }
 
     sl_conf_dump_open(d, "events");
-    sl_conf_dump_level(d, SL_EVENT_MODULE, SL_EVENT_CONF, *ctx);
+    sl_conf_dump_level(d, SL_EVENT_MODULE, SL_EVENT_CONF, ctx);
     sl_conf_dump_close(d);
 }
 
@@ -251,7 +251,7 @@ sl_event_core_create_conf(sl_cycle_t *cycle)
         return NULL;
     }
 
-    ecf->connections = SL_CONF_UNSET_UINT;
+    ecf->connections = SL_CONF_UNSET;
 
     return ecf;
 }
@@ -318,7 +318,8 @@ sl_event_process_init(sl_cycle_t *cycle)
     }
 
     /* listening sockets take connections too */
-    cycle->connection_n = ecf->connections + cycle->listening.nelts;
+    cycle->connection_n = (sl_uint_t) ecf->connections
+                          + cycle->listening.nelts;
 
     cycle->connections = sl_calloc(sizeof(sl_connection_t)
                                    * cycle->connection_n, cycle->log);

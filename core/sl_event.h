@@ -35,7 +35,7 @@ struct sl_event_s {
 };
 
 typedef struct {
-    sl_uint_t             connections;
+    sl_int_t              connections;
 } sl_event_conf_t;
 
 /* posted events run after the epoll batch (accepts first) */

@@ -384,3 +384,37 @@ sl_vslprintf(u_char *buf, u_char *last, const char *fmt, va_list args)
 
     return buf + n;
 }
+
+
+size_t
+sl_escape_uri(u_char *dst, const u_char *src, size_t len)
+{
+    u_char       c;
+    size_t       i, n;
+    static const u_char  hex[] = "0123456789ABCDEF";
+
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+        c = src[i];
+
+        if (c > 0x20 && c < 0x7f && strchr("\"<>\\^`{|}", c) == NULL) {
+            if (dst) {
+                dst[n] = c;
+            }
+
+            n++;
+            continue;
+        }
+
+        if (dst) {
+            dst[n] = '%';
+            dst[n + 1] = hex[c >> 4];
+            dst[n + 2] = hex[c & 0xf];
+        }
+
+        n += 3;
+    }
+
+    return n;
+}

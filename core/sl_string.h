@@ -59,6 +59,13 @@ ssize_t sl_parse_size(const sl_str_t *line);
  */
 sl_int_t sl_parse_time(const sl_str_t *line, sl_uint_t is_sec);
 
+/*
+ * Percent-encodes the bytes a URI may not hold as they are (controls,
+ * space, '"', '<', '>', '\\', '^', '`', '{', '|', '}' and non-ASCII), keeping
+ * '%' and reserved characters.  dst NULL: returns the length needed.
+ */
+size_t sl_escape_uri(u_char *dst, const u_char *src, size_t len);
+
 /* snprintf that returns the end of what was written, never past last */
 u_char *sl_slprintf(u_char *buf, u_char *last, const char *fmt, ...)
     sl_printf_like(3, 4);

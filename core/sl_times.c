@@ -13,10 +13,6 @@ sl_str_t            sl_cached_http_time;
 static u_char       err_log_time[sizeof("1970/09/28 12:00:00")];
 static u_char       http_time[sizeof("Mon, 28 Sep 1970 06:00:00 GMT")];
 
-static const char  *week[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri",
-                               "Sat" };
-static const char  *months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
 
 void
@@ -50,10 +46,8 @@ sl_time_update(void)
     sl_time_sec = sec;
 
     localtime_r(&sec, &tm);
-    (void) snprintf((char *) err_log_time, sizeof(err_log_time),
-                    "%4d/%02d/%02d %02d:%02d:%02d",
-                    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                    tm.tm_hour, tm.tm_min, tm.tm_sec);
+    (void) strftime((char *) err_log_time, sizeof(err_log_time),
+                    "%Y/%m/%d %H:%M:%S", &tm);
 
     (void) sl_http_time(http_time, sec);
 }
@@ -67,9 +61,7 @@ sl_http_time(u_char *buf, time_t t)
 
     gmtime_r(&t, &tm);
 
-    return buf + snprintf((char *) buf, sizeof(http_time),
-                          "%s, %02d %s %4d %02d:%02d:%02d GMT",
-                          week[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-                          tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                          tm.tm_sec);
+    /* the process never calls setlocale(): day and month names are C's */
+    return buf + strftime((char *) buf, sizeof(http_time),
+                          "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }

@@ -212,7 +212,10 @@ sl_rtsp_process(sl_rtsp_connection_t *rc)
 static void
 sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
 {
+    u_char                  *hdr, *p;
+    size_t                   n;
     sl_int_t                 rv;
+    sl_str_t                 location;
     sl_pool_t               *pool;
     sl_connection_t         *c;
     sl_rtsp_parsed_t        *req;
@@ -279,6 +282,33 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
         goto done;
     }
 
+    /* RFC 2326 §11.3.3: content moved; players follow Location */
+    if (req->method != SL_RTSP_OPTIONS) {
+        rv = sl_streaming_redirect(sr, &location);
+
+        if (rv == SL_OK) {
+            n = sl_escape_uri(NULL, location.data, location.len);
+
+            hdr = sl_pnalloc(pool, n + sizeof("Location: \r\n"));
+            if (hdr == NULL) {
+                sl_rtsp_respond(rc, 500, req->cseq, NULL);
+                goto done;
+            }
+
+            p = sl_cpymem(hdr, "Location: ", 10);
+            p += sl_escape_uri(p, location.data, location.len);
+            (void) sl_cpymem(p, "\r\n", sizeof("\r\n"));
+
+            sl_rtsp_respond(rc, 302, req->cseq, (char *) hdr);
+            goto done;
+        }
+
+        if (rv == SL_ERROR) {
+            sl_rtsp_respond(rc, 500, req->cseq, NULL);
+            goto done;
+        }
+    }
+
     switch (req->method) {
 
     case SL_RTSP_OPTIONS:
@@ -303,6 +333,8 @@ sl_rtsp_reason(sl_int_t status)
 {
     switch (status) {
     case 200: return "OK";
+    case 301: return "Moved Permanently";
+    case 302: return "Moved Temporarily";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -354,7 +386,8 @@ sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status, sl_int_t cseq,
                     SL_STR_ARG(&sl_cached_http_time), SLUICE_VER,
                     headers ? headers : "");
 
-    if (p == last) {
+    /* sl_slprintf stops one byte short of last when it truncates */
+    if (p >= last - 1) {
         sl_log_error(SL_LOG_ALERT, rc->connection->log, 0,
                      "RTSP response buffer overflow");
         rc->close_after = 1;

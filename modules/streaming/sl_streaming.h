@@ -129,6 +129,7 @@ struct sl_streaming_core_pp_conf_s {
     sl_regex_t               *regex;
     sl_streaming_conf_ctx_t  *ctx;          /* main, srv and own pp confs */
     void                    **pp_conf;      /* ctx->pp_conf */
+    sl_complex_value_t       *redirect;     /* "redirect URL" ($1..$9) */
     unsigned                  exact:1;
     unsigned                  caseless:1;
 };
@@ -169,6 +170,12 @@ void sl_streaming_init_request(sl_streaming_request_t *r, sl_connection_t *c);
  * Returns SL_OK, or SL_ERROR on a regex matching failure.
  */
 sl_int_t sl_streaming_find_pp(sl_streaming_request_t *r);
+/*
+ * The publishing point's "redirect" target for r, built in r->pool with
+ * the captures of its regex: SL_OK with *url set, SL_DECLINED when the
+ * point does not redirect, SL_ERROR.
+ */
+sl_int_t sl_streaming_redirect(sl_streaming_request_t *r, sl_str_t *url);
 /* runs access .. limits; returns SL_OK (allowed), SL_AGAIN, or a status */
 sl_int_t sl_streaming_run_phases(sl_streaming_request_t *r);
 void sl_streaming_log_request(sl_streaming_request_t *r);

@@ -45,6 +45,13 @@ static sl_command_t  sl_streaming_core_commands[] = {
       0,
       NULL, NULL },
 
+    { sl_string("redirect"),
+      SL_STREAMING_PP_CONF | SL_CONF_TAKE1,
+      sl_conf_set_complex_value_slot,
+      SL_STREAMING_PP_CONF_OFFSET,
+      offsetof(sl_streaming_core_pp_conf_t, redirect),
+      NULL, NULL },
+
       sl_null_command
 };
 
@@ -554,4 +561,20 @@ sl_streaming_find_pp(sl_streaming_request_t *r)
     }
 
     return SL_OK;
+}
+
+
+sl_int_t
+sl_streaming_redirect(sl_streaming_request_t *r, sl_str_t *url)
+{
+    sl_streaming_core_pp_conf_t  *ppcf;
+
+    ppcf = sl_streaming_get_module_pp_conf(r, sl_streaming_core_module);
+
+    if (ppcf->redirect == NULL) {
+        return SL_DECLINED;
+    }
+
+    return sl_complex_value_eval(r->pool, ppcf->redirect, &r->path,
+                                 r->captures, r->ncaptures, url);
 }

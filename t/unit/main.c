@@ -28,6 +28,7 @@ sl_log_t *
 sl_unit_log(void)
 {
     log_stderr.log_level = SL_LOG_WARN;
+    log_stderr.file_level = SL_LOG_WARN;
     log_stderr.file = &log_file;
 
     return &log_stderr;

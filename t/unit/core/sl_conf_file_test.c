@@ -307,6 +307,7 @@ t_reset(void)
     t_log_file.fd = -1;
     sl_str_set(&t_log_file.name, "test log");
     t_log.log_level = SL_LOG_NOTICE;
+    t_log.file_level = SL_LOG_NOTICE;
     t_log.file = &t_log_file;
 
     t_cf.cycle = &t_cycle;
@@ -730,7 +731,8 @@ test_setter_errors(void)
             "\"all\", \"read\", \"write\" or \"exec\" in %s/main.conf:1");
     t_error("t_cv $x;",
             "invalid value \"$x\" in \"t_cv\" directive, "
-            "invalid capture reference in %s/main.conf:1");
+            "invalid capture reference, only $1..$9 are known in "
+            "%s/main.conf:1");
     t_error("t_path '';",
             "invalid value \"\" in \"t_path\" directive, "
             "it must be a path in %s/main.conf:1");

@@ -141,7 +141,8 @@ test_errors(void)
            "W(a)@1 ERR(unexpected end of file, expecting closing quote)@1");
     lex_is("a;\n\n'b\nc\n",
            "W(a)@1 ; ERR(unexpected end of file, expecting closing quote)@3");
-    lex_is("\"abc\\\"", "ERR(unexpected end of file, expecting closing quote)@1");
+    lex_is("\"abc\\\"",
+           "ERR(unexpected end of file, expecting closing quote)@1");
     lex_is("a\nab\"c\"", "W(a)@1 ERR(unexpected quote)@2");
     lex_is("x'", "ERR(unexpected quote)@1");
     lex_is("\"a\"b", "ERR(unexpected character after closing quote)@1");

@@ -117,8 +117,10 @@ test_time(void)
 {
     sl_str_t  s;
 
-#define ms_is(text, v)   s = str(text); CU_ASSERT_EQUAL(sl_parse_time(&s, 0), v)
-#define sec_is(text, v)  s = str(text); CU_ASSERT_EQUAL(sl_parse_time(&s, 1), v)
+#define ms_is(text, v)                                                        \
+    s = str(text); CU_ASSERT_EQUAL(sl_parse_time(&s, 0), v)
+#define sec_is(text, v)                                                       \
+    s = str(text); CU_ASSERT_EQUAL(sl_parse_time(&s, 1), v)
 
     ms_is("500ms", 500);
     ms_is("30s", 30000);
@@ -185,10 +187,30 @@ test_printf(void)
 }
 
 
+static void
+test_escape_uri(void)
+{
+    size_t       n;
+    u_char       buf[64];
+    const char  *in = "rtsp://h/a b/\x01%41\xe9?q=1&r";
+
+    n = sl_escape_uri(NULL, (u_char *) in, strlen(in));
+    CU_ASSERT_EQUAL(n, strlen("rtsp://h/a%20b/%01%41%E9?q=1&r"));
+    CU_ASSERT_EQUAL(sl_escape_uri(buf, (u_char *) in, strlen(in)), n);
+    CU_ASSERT_NSTRING_EQUAL(buf, "rtsp://h/a%20b/%01%41%E9?q=1&r", n);
+
+    n = sl_escape_uri(buf, (u_char *) "<\"{|}>", 6);
+    CU_ASSERT_NSTRING_EQUAL(buf, "%3C%22%7B%7C%7D%3E", n);
+
+    CU_ASSERT_EQUAL(sl_escape_uri(buf, (u_char *) "", 0), 0);
+}
+
+
 SL_UNIT_SUITE(sl_string,
     { "compare", test_compare },
     { "strlchr, cpystrn", test_chr_cpy },
     { "atoi, hextoi", test_atoi },
     { "parse_size", test_size },
     { "parse_time", test_time },
-    { "slprintf", test_printf })
+    { "slprintf", test_printf },
+    { "escape_uri", test_escape_uri })
