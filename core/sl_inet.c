@@ -229,10 +229,12 @@ sl_inet_parse_prefix(const u_char *p, size_t len, sl_uint_t max)
 sl_int_t
 sl_ptocidr(const sl_str_t *text, sl_cidr_t *cidr)
 {
-    u_char     *p, *slash, *addr, *mask;
-    size_t      len, alen, i;
-    sl_int_t    shift, rc;
-    in_addr_t   a, m;
+    u_char           *p, *slash, m;
+    size_t            len, alen, i;
+    sl_int_t          shift, rc;
+    in_addr_t         a4, m4;
+    struct in6_addr   a6, m6;
+    sl_uint_t         family;
 
     p = text->data;
     len = text->len;
@@ -243,18 +245,18 @@ sl_ptocidr(const sl_str_t *text, sl_cidr_t *cidr)
     sl_memzero(cidr, sizeof(sl_cidr_t));
 
     if (alen > 0 && memchr(p, ':', alen) != NULL) {
-        cidr->family = AF_INET6;
+        family = AF_INET6;
         shift = 128;
 
-        if (sl_inet6_addr(p, alen, cidr->u.in6.addr.s6_addr) != SL_OK) {
+        if (sl_inet6_addr(p, alen, a6.s6_addr) != SL_OK) {
             return SL_ERROR;
         }
 
     } else {
-        cidr->family = AF_INET;
+        family = AF_INET;
         shift = 32;
 
-        if (sl_inet_parse4(p, alen, (u_char *) &cidr->u.in.addr) != SL_OK) {
+        if (sl_inet_parse4(p, alen, (u_char *) &a4) != SL_OK) {
             return SL_ERROR;
         }
     }
@@ -268,39 +270,42 @@ sl_ptocidr(const sl_str_t *text, sl_cidr_t *cidr)
     }
 
     rc = SL_OK;
+    cidr->family = family;
 
-    if (cidr->family == AF_INET) {
-        m = shift ? htonl((uint32_t) 0xffffffff << (32 - shift)) : 0;
-        a = cidr->u.in.addr;
+    if (family == AF_INET) {
+        m4 = shift ? htonl((uint32_t) 0xffffffff << (32 - shift)) : 0;
 
-        cidr->u.in.mask = m;
-
-        if (a & ~m) {
-            cidr->u.in.addr = a & m;
+        if (a4 & ~m4) {
+            a4 &= m4;
             rc = SL_DONE;
         }
+
+        cidr->u.in.addr = a4;
+        cidr->u.in.mask = m4;
 
         return rc;
     }
 
-    addr = cidr->u.in6.addr.s6_addr;
-    mask = cidr->u.in6.mask.s6_addr;
-
     for (i = 0; i < 16; i++) {
         if (shift >= 8) {
-            mask[i] = 0xff;
+            m = 0xff;
             shift -= 8;
 
         } else {
-            mask[i] = (u_char) (0xff00 >> shift);
+            m = (u_char) (0xff00 >> shift);
             shift = 0;
         }
 
-        if (addr[i] & ~mask[i]) {
-            addr[i] &= mask[i];
+        m6.s6_addr[i] = m;
+
+        if (a6.s6_addr[i] & ~m) {
+            a6.s6_addr[i] &= m;
             rc = SL_DONE;
         }
     }
+
+    cidr->u.in6.addr = a6;
+    cidr->u.in6.mask = m6;
 
     return rc;
 }
