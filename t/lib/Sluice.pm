@@ -318,6 +318,8 @@ sub run_cmd {
         { no warnings "exec"; exec { $argv->[0] } @$argv; }
         POSIX::_exit(127);
     }
+    $self->{_cmds}{$pid} = join ' ',
+        map { length > 80 ? substr($_, 0, 80) . '...' : $_ } @$argv;
 
     my $deadline = time() + $timeout;
     my $timed_out = 0;
@@ -760,9 +762,21 @@ sub teardown {
     }
 
     opendir $dh, $d or return @problems;
+    # the first report of each kind in full, the others by name
+    my %kinds;
     for my $f (sort grep { /^(asan|ubsan)\./ } readdir $dh) {
         my $c = $self->read_file($f) // '';
-        push @problems, "sanitizer report $f:\n$c";
+        my ($pid) = $f =~ /\.(\d+)$/;
+        my $who = defined $pid && $self->{_cmds}{$pid}
+            ? "from: $self->{_cmds}{$pid}" : 'from the server';
+        my ($kind) = $c =~ /^(SUMMARY: .*)$/m;
+        $kind //= (split /\n/, $c)[0] // '';
+        if ($kinds{$kind}++) {
+            push @problems, "sanitizer report $f ($who): $kind";
+            next;
+        }
+        $c = substr($c, 0, 8000) . "\n..." if length $c > 8000;
+        push @problems, "sanitizer report $f ($who):\n$c";
     }
 
     if (@problems && $ENV{TEST_SLUICE_LEAVE}) {
