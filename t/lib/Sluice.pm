@@ -387,7 +387,7 @@ sub run {
 
     my $globals = $opts{globals} // '';
     my $all_conf = $self->_all_conf();
-    $globals = "daemon off; $globals" unless $all_conf =~ /^\s*daemon\s/m;
+    $globals = "daemon off;" . (length $globals ? " $globals" : '') unless $all_conf =~ /^\s*daemon\s/m;
 
     my @argv = ($BINARY, '-p', "$self->{_testdir}/", '-c', $self->conf_path);
     push @argv, '-g', $globals if $globals =~ /\S/;
