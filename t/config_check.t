@@ -93,6 +93,14 @@ EOF
         qr/invalid value "99999999999999999999999" in "worker_connections" directive/,
         'bad.conf', 2],
 
+    ['number below the minimum', { 'bad.conf' => <<'EOF' },
+events {
+    worker_connections 1;
+}
+EOF
+        qr/invalid value "1" in "worker_connections" directive, it must be/,
+        'bad.conf', 2],
+
     ['negative number', { 'bad.conf' => <<'EOF' },
 worker_processes -1;
 events { }
