@@ -62,6 +62,9 @@ sub new {
     $self->{_testdir} = tempdir('sluice-test-XXXXXXXX', TMPDIR => 1,
                                 CLEANUP => !$ENV{TEST_SLUICE_LEAVE});
     mkdir "$self->{_testdir}/$_" or die "mkdir $_: $!" for qw/conf logs/;
+    # workers may run as another user (the "user" directive): let them
+    # write their sanitizer reports into the prefix
+    chmod 01777, $self->{_testdir};
 
     push @instances, $self;
     weaken($instances[-1]);
