@@ -72,7 +72,7 @@ streaming {
     }
 
     server {                                # [::] takes IPv4: v4-mapped clients
-        listen [::]:%%PORT_4%% rtsp;
+        listen [::]:%%PORT_4%% rtsp ipv6only=off;
 
         deny  127.0.0.1;
         deny  127.0.0.4/31;

@@ -93,6 +93,14 @@ EOF
         qr/invalid value "99999999999999999999999" in "worker_connections" directive/,
         'bad.conf', 2],
 
+    ['number below the minimum', { 'bad.conf' => <<'EOF' },
+events {
+    worker_connections 1;
+}
+EOF
+        qr/invalid value "1" in "worker_connections" directive, it must be/,
+        'bad.conf', 2],
+
     ['negative number', { 'bad.conf' => <<'EOF' },
 worker_processes -1;
 events { }
@@ -214,8 +222,10 @@ sub one_error_line {
     my ($r) = @_;
     my @lines = grep { / in \S+:\d+\s*$/ } split /\n/, $r->{err} . $r->{out};
     return $lines[0] if @lines == 1;
+    my $out = join "\n", map { length > 300 ? substr($_, 0, 300) . '...' : $_ }
+        split /\n/, $r->{err} . $r->{out};
     diag('expected one "in FILE:LINE" line, got ' . scalar(@lines)
-        . ":\n$r->{err}$r->{out}");
+        . ":\n$out");
     return undef;
 }
 
@@ -251,8 +261,10 @@ $r = check(['-c', "$d/conf/sluice.conf", '-g', 'bogus_global on;', '-t']);
 ok($r->{code} == 1 && ($r->{err} =~ /unknown directive "bogus_global"/),
     '-g directives are parsed') or diag($r->{err});
 
-$r = check(['-c', "$d/conf/sluice.conf", '-g', 'worker_processes 3;', '-T']);
-like($r->{out}, qr/^\s*worker_processes\s+3;/m, '-g directives are applied')
+$r = check(['-c', "$d/conf/sluice.conf", '-g', 'worker_shutdown_timeout 7s;',
+    '-T']);
+like($r->{out}, qr/^\s*worker_shutdown_timeout\s+7s;/m,
+    '-g directives are applied')
     or diag($r->{err});
 
 # bad configs

@@ -12,7 +12,8 @@ BEGIN {
     chomp(my $lim = `sh -c 'ulimit -n'`);
     if ($lim ne 'unlimited' && $lim < $need && !$ENV{SLUICE_T_NOFILE_RAISED}) {
         $ENV{SLUICE_T_NOFILE_RAISED} = 1;
-        exec 'sh', '-c', 'ulimit -n 4096 && exec "$@"', 'sh',
+        exec 'sh', '-c', 'ulimit -n 4096 2>/dev/null'
+            . ' || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', 'sh',
             $^X, (map { "-I$_" } grep { !ref } @INC), $0, @ARGV;
         die "exec: $!";
     }
@@ -46,7 +47,7 @@ streaming {
 EOF
 
 chomp(my $lim = `sh -c 'ulimit -n'`);
-plan(skip_all => "cannot raise the descriptor limit (ulimit -n $lim)")
+$t->missing("a descriptor limit above 2100 (ulimit -n is $lim)")
     if $lim ne 'unlimited' && $lim < 2100;
 
 $t->plan(4);

@@ -1,8 +1,8 @@
 #!/usr/bin/perl
 
-# QUIT drains: with a connection held, the master and the workers exit once
-# it closes, or after worker_shutdown_timeout; then the pid file is removed
-# and new connections are refused.
+# QUIT drains: new connections are refused at once; with a connection held,
+# the master and the workers exit once it closes, or after
+# worker_shutdown_timeout; then the pid file is removed.
 
 use strict;
 use warnings;
@@ -33,7 +33,7 @@ EOF
 my $t = Sluice->new()->has(qw/streaming rtsp/);
 my $t2 = Sluice->new();
 
-$t->plan(14);
+$t->plan(15);
 
 ###############################################################################
 # the client closes
@@ -56,6 +56,11 @@ sleep 0.5;
 ok(Sluice->alive($master), 'master waits while a connection is held');
 $r = $held->options();
 is($r && $r->{status}, 200, 'held connection still answered while draining');
+
+my $new = IO::Socket::IP->new(PeerHost => '127.0.0.1', PeerPort => $port,
+                              Proto => 'tcp', Timeout => 2);
+ok(!$new && $!{ECONNREFUSED}, 'new connections refused while draining')
+    or diag($new ? 'connected' : "error: $!");
 
 $held->close();
 ok($t->wait_exit(10, $master), 'master exits after the connection closes');

@@ -5,6 +5,7 @@
 # new connections see the new config, the old worker then exits.
 # Reload with a broken config: the running config keeps serving, the error is
 # logged with file:line, no new workers start.
+# No connection is refused or fails during reloads.
 
 use strict;
 use warnings;
@@ -41,7 +42,7 @@ sub conf {
     $t->write_file_expand('sluice.conf', $c);
 }
 
-$t->plan(14);
+$t->plan(17);
 
 conf('');
 $t->run(workers => 1) or BAIL_OUT('cannot start sluice');
@@ -115,3 +116,23 @@ conf('');
 @new = $t->reload();
 $r = Sluice::RTSP::rtsp_options(port => $port);
 is($r && $r->{status}, 200, 'fixed config applied by the next reload');
+
+# no connection is refused or reset during reloads: a client connects every
+# few milliseconds across five reloads
+
+my $loop = Sluice::RTSP::client_loop(port => $port,
+    file => $t->path('client-counts'));
+sleep 0.2;
+my $reloads = 0;
+for my $i (1 .. 5) {
+    conf("# reload $i");
+    $reloads++ if $t->reload();
+    sleep 0.1;
+}
+my $n = $loop->stop();
+is($reloads, 5, 'five reloads');
+is(($n->{refused} // -1) + ($n->{failed} // -1) + ($n->{other} // -1), 0,
+    'no refused or failed connection during reloads')
+    or diag($n->{line} // $n->{error});
+cmp_ok($n->{ok} // 0, '>', 20, 'the client kept getting answers')
+    or diag($n->{line} // $n->{error});

@@ -62,8 +62,12 @@ sub new {
     $self->{_testdir} = tempdir('sluice-test-XXXXXXXX', TMPDIR => 1,
                                 CLEANUP => !$ENV{TEST_SLUICE_LEAVE});
     mkdir "$self->{_testdir}/$_" or die "mkdir $_: $!" for qw/conf logs/;
+    # workers may run as another user (the "user" directive): let them
+    # write their sanitizer reports into the prefix
+    chmod 01777, $self->{_testdir};
 
     push @instances, $self;
+    _subreaper() if @instances == 1;
     weaken($instances[-1]);
 
     if ($ENV{TEST_SLUICE_LEAVE}) {
@@ -125,6 +129,13 @@ sub _missing {
     $tb->ok(0, "required: $what (TEST_SLUICE_STRICT)");
     $teardown_done = 1;
     exit 1;
+}
+
+# Skips the test for a missing requirement WHAT (fails under
+# TEST_SLUICE_STRICT); for requirements has() and has_program() do not cover.
+sub missing {
+    my ($self, $what) = @_;
+    $self->_missing($what);
 }
 
 sub version_output {
@@ -318,6 +329,8 @@ sub run_cmd {
         { no warnings "exec"; exec { $argv->[0] } @$argv; }
         POSIX::_exit(127);
     }
+    $self->{_cmds}{$pid} = join ' ',
+        map { length > 80 ? substr($_, 0, 80) . '...' : $_ } @$argv;
 
     my $deadline = time() + $timeout;
     my $timed_out = 0;
@@ -385,7 +398,7 @@ sub run {
 
     my $globals = $opts{globals} // '';
     my $all_conf = $self->_all_conf();
-    $globals = "daemon off; $globals" unless $all_conf =~ /^\s*daemon\s/m;
+    $globals = "daemon off;" . (length $globals ? " $globals" : '') unless $all_conf =~ /^\s*daemon\s/m;
 
     my @argv = ($BINARY, '-p', "$self->{_testdir}/", '-c', $self->conf_path);
     push @argv, '-g', $globals if $globals =~ /\S/;
@@ -539,6 +552,7 @@ sub worker_pids {
         !$masters{$_} && !@{$children{$_} // []} && proc_state($_) ne 'Z'
     } @{$children{$master} // []};
     @w = sort { $a <=> $b } @w;
+    $self->{_seen_workers}{$_} = 1 for @w;
     return wantarray ? @w : scalar @w;
 }
 
@@ -607,11 +621,26 @@ sub signal {
 # Reaps the process we forked, if it has exited.
 sub _reap {
     my ($self) = @_;
-    my $p = $self->{_server_pid} or return;
-    if (waitpid($p, WNOHANG) == $p) {
+    my $p = $self->{_server_pid};
+    if ($p && waitpid($p, WNOHANG) == $p) {
         $self->{_exit_status} = $?;
         $self->{_server_pid} = undef;
     }
+    # orphans adopted as subreaper (a master started by USR2, workers of a
+    # dead master): reap them so that they do not stay zombies
+    for my $z (keys %{$self->{_seen_workers} // {}}, $self->master_pid() // ()) {
+        waitpid($z, WNOHANG) if proc_state($z) eq 'Z';
+    }
+}
+
+# Makes this process the reaper of orphaned descendants (Linux
+# PR_SET_CHILD_SUBREAPER), so that a master started by USR2 and left by its
+# parent is reaped here instead of staying a zombie where pid 1 does not reap.
+sub _subreaper {
+    my %nr = (x86_64 => 157, aarch64 => 167);
+    my ($arch) = (POSIX::uname())[4];
+    return unless $^O eq 'linux' && defined $arch && $nr{$arch};
+    syscall($nr{$arch}, 36, 1, 0, 0, 0);
 }
 
 # Waits until PID (default: the master) has exited; true on success.
@@ -667,33 +696,71 @@ sub reload {
 }
 
 # Stops the server: QUIT, then TERM after TIMEOUT (default 10 s), then KILL.
-# Waits for the master and the workers seen at the start to exit.
+# Waits for the masters and their workers to exit.  Workers whose master has
+# died are sent TERM and noted as a problem for the teardown check.
 sub stop {
     my ($self, %opts) = @_;
     my $timeout = $opts{timeout} // 10;
 
-    my @masters = grep { defined && _alive($_) } (
+    my %seen;
+    my @masters = grep { defined && _alive($_) && !$seen{$_}++ } (
         $self->master_pid(),
         $self->_pid_from("$self->{pid_file}.oldbin"),
         $self->{_server_pid},
     );
-    my %seen;
-    @masters = grep { !$seen{$_}++ } @masters;
-    return 1 unless @masters;
+    my @workers = map { $self->worker_pids($_) } @masters;
 
-    my @all = map { ($_, $self->worker_pids($_)) } @masters;
+    kill 'QUIT', @masters if @masters;
 
-    kill 'QUIT', @masters;
-    return 1 if $self->wait_pids_gone($timeout, @all);
+    my $deadline = time() + $timeout;
+    my $orphans_signalled = 0;
+    while (time() < $deadline) {
+        $self->_reap();
+        my @strays = $self->_strays();
+        last unless grep({ _alive($_) } @masters, @workers) || @strays;
+
+        if (!grep({ _alive($_) } @masters) && @strays && !$orphans_signalled++) {
+            Test::More::diag("workers left without a master: @strays, TERM");
+            push @{$self->{_stop_problems}},
+                "workers left without a master: @strays";
+            kill 'TERM', @strays;
+            push @workers, @strays;
+        }
+        sleep 0.02;
+    }
+
+    my @all = (@masters, @workers, $self->_strays());
+    if (!grep { _alive($_) } @all) {
+        waitpid($_, WNOHANG) for @all;
+        return 1;
+    }
 
     Test::More::diag("sluice did not exit on QUIT in ${timeout}s, TERM");
     kill 'TERM', grep { _alive($_) } @all;
-    return 0 if $self->wait_pids_gone(5, @all);
+    if ($self->wait_pids_gone(5, @all)) {
+        waitpid($_, WNOHANG) for @all;
+        return 0;
+    }
 
     Test::More::diag("sluice did not exit on TERM, KILL");
+    $self->{_killed} = 1;
     kill 'KILL', grep { _alive($_) } @all;
     $self->wait_pids_gone(5, @all);
+    waitpid($_, WNOHANG) for @all;
     return 0;
+}
+
+# Live processes once seen as workers of this prefix's masters.
+sub _strays {
+    my ($self) = @_;
+    my @p;
+    for my $pid (sort keys %{$self->{_seen_workers} // {}}) {
+        next unless _alive($pid);
+        open my $fh, '<', "/proc/$pid/cmdline" or next;
+        my $cmd = do { local $/; <$fh> } // '';
+        push @p, $pid if index($cmd, $self->{_testdir}) >= 0;
+    }
+    return @p;
 }
 
 sub _pid_from {
@@ -743,6 +810,15 @@ sub teardown {
     my @problems;
     my $d = $self->{_testdir};
 
+    my $st = $self->{_exit_status};
+    if (defined $st && WIFSIGNALED($st) && !$self->{_killed}) {
+        push @{$self->{_stop_problems}},
+            'sluice master exited on signal ' . WTERMSIG($st);
+    }
+    for my $p (@{$self->{_stop_problems} // []}) {
+        push @problems, $p unless grep { $p =~ $_ } @{$self->{_expected}};
+    }
+
     opendir my $dh, "$d/logs" or return ();
     my @logs = sort grep { !/^\./ && -f "$d/logs/$_" } readdir $dh;
 
@@ -760,9 +836,21 @@ sub teardown {
     }
 
     opendir $dh, $d or return @problems;
+    # the first report of each kind in full, the others by name
+    my %kinds;
     for my $f (sort grep { /^(asan|ubsan)\./ } readdir $dh) {
         my $c = $self->read_file($f) // '';
-        push @problems, "sanitizer report $f:\n$c";
+        my ($pid) = $f =~ /\.(\d+)$/;
+        my $who = defined $pid && $self->{_cmds}{$pid}
+            ? "from: $self->{_cmds}{$pid}" : 'from the server';
+        my ($kind) = $c =~ /^(SUMMARY: .*)$/m;
+        $kind //= (split /\n/, $c)[0] // '';
+        if ($kinds{$kind}++) {
+            push @problems, "sanitizer report $f ($who): $kind";
+            next;
+        }
+        $c = substr($c, 0, 8000) . "\n..." if length $c > 8000;
+        push @problems, "sanitizer report $f ($who):\n$c";
     }
 
     if (@problems && $ENV{TEST_SLUICE_LEAVE}) {

@@ -18,6 +18,7 @@ use warnings;
 use Exporter qw/import/;
 use IO::Select;
 use IO::Socket::IP;
+use POSIX ();
 use Socket qw/IPPROTO_TCP TCP_NODELAY/;
 use Time::HiRes qw/time/;
 
@@ -206,7 +207,7 @@ sub is_eof { $_[0]->{eof} }
 
 sub close {
     my ($self) = @_;
-    close $self->{sock} if $self->{sock};
+    CORE::close($self->{sock}) if $self->{sock};
     $self->{sock} = undef;
 }
 
@@ -232,6 +233,69 @@ sub parse_response {
     }
     return \%r;
 }
+
+# Starts a child that connects, sends OPTIONS and reads the answer every
+# INTERVAL seconds (default 0.005) until ->stop; ->stop returns the counts
+# { ok => answered 200, other => answered with another status, refused,
+# failed => no complete answer, last => last error, line => all as text }.
+# Options as for new(), plus interval and file (where the child writes the
+# counts; required).
+sub client_loop {
+    my (%opts) = @_;
+    my $file = $opts{file} or die 'client_loop needs file';
+    my $interval = $opts{interval} // 0.005;
+
+    my $pid = fork() // die "fork: $!";
+    if ($pid == 0) {
+        my %n = (ok => 0, other => 0, refused => 0, failed => 0);
+        my ($stop, $last) = (0, '');
+        $SIG{TERM} = sub { $stop = 1 };
+        while (!$stop) {
+            my $c = Sluice::RTSP->new(timeout => 3, %opts);
+            if (!$c) {
+                $!{ECONNREFUSED} ? $n{refused}++ : $n{failed}++;
+                $last = $@;
+            } else {
+                my $r = $c->options();
+                if ($r) {
+                    $r->{status} == 200 ? $n{ok}++ : $n{other}++;
+                } else {
+                    $n{failed}++;
+                    $last = $c->error();
+                }
+                $c->close();
+            }
+            select undef, undef, undef, $interval;
+        }
+        $last =~ s/\s+/ /g;
+        if (open my $fh, '>', $file) {
+            print $fh "ok=$n{ok} other=$n{other} refused=$n{refused}"
+                . " failed=$n{failed}"
+                . " last=$last\n";
+            CORE::close($fh);
+        }
+        POSIX::_exit(0);
+    }
+
+    return bless { pid => $pid, file => $file }, 'Sluice::RTSP::Loop';
+}
+
+package Sluice::RTSP::Loop;
+
+sub stop {
+    my ($self) = @_;
+    kill 'TERM', $self->{pid};
+    waitpid($self->{pid}, 0);
+    open my $fh, '<', $self->{file} or return { error => "no counts: $!" };
+    my $line = <$fh> // '';
+    CORE::close($fh);
+    my %n = $line =~ /(ok|other|refused|failed)=(\d+)/g;
+    ($n{last}) = $line =~ /last=(.*)$/;
+    $n{line} = $line;
+    return \%n;
+}
+
+package Sluice::RTSP;
 
 # One-shot OPTIONS on a new connection; the response hash or undef.
 # Options as for new(), plus url and cseq.
