@@ -29,7 +29,7 @@ streaming {
 }
 EOF
 
-$t->plan(29);
+$t->plan(32);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $port = $t->port(8554);
@@ -115,7 +115,7 @@ my %bad = (
     'header without colon' => "OPTIONS $url RTSP/1.0\r\nCSeq: 1\r\nBroken\r\n\r\n",
     'bad CSeq' => "OPTIONS $url RTSP/1.0\r\nCSeq: abc\r\n\r\n",
     'bad Content-Length' => "SET_PARAMETER $url RTSP/1.0\r\nCSeq: 1\r\n"
-        . "Content-Length: -5\r\n\r\n",
+        . "Content-Length: 5x\r\n\r\n",
 );
 
 for my $name (sort keys %bad) {
@@ -123,6 +123,23 @@ for my $name (sort keys %bad) {
     $b->send_raw($bad{$name});
     $r = $b->read_response();
     is($r && $r->{status}, 400, "$name: 400")
+        or diag($r ? $r->{raw} : $b->error());
+    $b->close();
+}
+
+# a body the server will not take: 413 (negative, huge, over the cap)
+
+my %big = (
+    'negative Content-Length' => "Content-Length: -5\r\n",
+    'huge Content-Length' => "Content-Length: 99999999999999999999\r\n",
+    'Content-Length over rtsp_max_request' => "Content-Length: 20000\r\n",
+);
+
+for my $name (sort keys %big) {
+    my $b = Sluice::RTSP->new(port => $port);
+    $b->send_raw("SET_PARAMETER $url RTSP/1.0\r\nCSeq: 1\r\n$big{$name}\r\n");
+    $r = $b->read_response();
+    is($r && $r->{status}, 413, "$name: 413")
         or diag($r ? $r->{raw} : $b->error());
     $b->close();
 }
