@@ -217,28 +217,16 @@ sl_init_cycle(sl_cycle_t *old_cycle)
         }
     }
 
-    /* committed: sockets the new cycle does not take are closed now */
+    /* committed: the sockets taken over are the new cycle's, the rest close */
     ls = old_cycle->listening.elts;
 
     for (i = 0; i < old_cycle->listening.nelts; i++) {
-        if (ls[i].remain || ls[i].fd == SL_INVALID_FILE) {
-            continue;
-        }
-
-        if (close(ls[i].fd) == -1) {
-            sl_log_error(SL_LOG_ALERT, cycle->log, errno,
-                         "close() socket %.*s failed",
-                         SL_STR_ARG(&ls[i].addr_text));
-        }
-
-        ls[i].fd = SL_INVALID_FILE;
-    }
-
-    for (i = 0; i < old_cycle->listening.nelts; i++) {
         if (ls[i].remain) {
-            ls[i].fd = SL_INVALID_FILE;     /* now the new cycle's */
+            ls[i].fd = SL_INVALID_FILE;
         }
     }
+
+    sl_close_listening_sockets(old_cycle);
 
     cycle->log = &cycle->new_log;
     cycle->old_cycle = NULL;

@@ -266,17 +266,6 @@ sl_streaming_merge_servers(sl_conf_t *cf, sl_streaming_core_main_conf_t *cmcf,
                     return rv;
                 }
             }
-
-            pps = cscf->regex_pps.elts;
-
-            for (p = 0; p < cscf->regex_pps.nelts; p++) {
-                rv = module->merge_pp_conf(cf,
-                                       cscf->ctx->pp_conf[m->ctx_index],
-                                       pps[p]->pp_conf[m->ctx_index]);
-                if (rv != SL_CONF_OK) {
-                    return rv;
-                }
-            }
         }
     }
 
@@ -404,13 +393,7 @@ sl_streaming_dump(sl_conf_dump_t *d, sl_command_t *cmd sl_unused, void *conf)
         pps = cscf->pps.elts;
 
         for (p = 0; p < cscf->pps.nelts; p++) {
-            sl_streaming_dump_pp(d, cscf->ctx, pps[p]);
-        }
-
-        pps = cscf->regex_pps.elts;
-
-        for (p = 0; p < cscf->regex_pps.nelts; p++) {
-            sl_streaming_dump_pp(d, cscf->ctx, pps[p]);
+            sl_streaming_dump_pp(d, pps[p]);
         }
 
         sl_conf_dump_close(d);

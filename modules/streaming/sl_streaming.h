@@ -118,8 +118,7 @@ typedef struct sl_streaming_core_pp_conf_s  sl_streaming_core_pp_conf_t;
 
 typedef struct {
     sl_streaming_conf_ctx_t  *ctx;          /* this server's confs */
-    sl_array_t                pps;          /* prefix and exact, sorted */
-    sl_array_t                regex_pps;    /* in config order */
+    sl_array_t                pps;          /* every point, config order */
     sl_str_t                  file;
     sl_uint_t                 line;
 } sl_streaming_core_srv_conf_t;
@@ -179,8 +178,7 @@ sl_int_t sl_streaming_redirect(sl_streaming_request_t *r, sl_str_t *url);
 /* runs access .. limits; returns SL_OK (allowed), SL_AGAIN, or a status */
 sl_int_t sl_streaming_run_phases(sl_streaming_request_t *r);
 void sl_streaming_log_request(sl_streaming_request_t *r);
-void sl_streaming_dump_pp(sl_conf_dump_t *d, sl_streaming_conf_ctx_t *parent,
-    sl_streaming_core_pp_conf_t *pp);
+void sl_streaming_dump_pp(sl_conf_dump_t *d, sl_streaming_core_pp_conf_t *pp);
 
 extern sl_module_t  sl_streaming_module;
 extern sl_module_t  sl_streaming_core_module;

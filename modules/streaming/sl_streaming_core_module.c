@@ -105,9 +105,7 @@ sl_streaming_core_create_srv_conf(sl_conf_t *cf)
     }
 
     if (sl_array_init(&cscf->pps, cf->pool, 4,
-                      sizeof(sl_streaming_core_pp_conf_t *)) != SL_OK
-        || sl_array_init(&cscf->regex_pps, cf->pool, 4,
-                         sizeof(sl_streaming_core_pp_conf_t *)) != SL_OK)
+                      sizeof(sl_streaming_core_pp_conf_t *)) != SL_OK)
     {
         return NULL;
     }
@@ -435,12 +433,11 @@ sl_streaming_core_pp(sl_conf_t *cf, sl_command_t *cmd sl_unused, void *conf)
     }
 
     /* the same name and kind twice is a mistake, not an override */
-    pps = ppcf->regex ? cscf->regex_pps.elts : cscf->pps.elts;
+    pps = cscf->pps.elts;
 
-    for (i = 0; i < (ppcf->regex ? cscf->regex_pps.nelts : cscf->pps.nelts);
-         i++)
-    {
-        if (pps[i]->exact == ppcf->exact
+    for (i = 0; i < cscf->pps.nelts; i++) {
+        if ((pps[i]->regex == NULL) == (ppcf->regex == NULL)
+            && pps[i]->exact == ppcf->exact
             && pps[i]->caseless == ppcf->caseless
             && pps[i]->name.len == name->len
             && sl_strncmp(pps[i]->name.data, name->data, name->len) == 0)
@@ -452,7 +449,7 @@ sl_streaming_core_pp(sl_conf_t *cf, sl_command_t *cmd sl_unused, void *conf)
         }
     }
 
-    ppp = sl_array_push(ppcf->regex ? &cscf->regex_pps : &cscf->pps);
+    ppp = sl_array_push(&cscf->pps);
     if (ppp == NULL) {
         return SL_CONF_ERROR;
     }
@@ -472,8 +469,7 @@ sl_streaming_core_pp(sl_conf_t *cf, sl_command_t *cmd sl_unused, void *conf)
 
 
 void
-sl_streaming_dump_pp(sl_conf_dump_t *d, sl_streaming_conf_ctx_t *parent
-    sl_unused, sl_streaming_core_pp_conf_t *pp)
+sl_streaming_dump_pp(sl_conf_dump_t *d, sl_streaming_core_pp_conf_t *pp)
 {
     const char  *mod;
 
@@ -515,6 +511,10 @@ sl_streaming_find_pp(sl_streaming_request_t *r)
 
     for (i = 0; i < cscf->pps.nelts; i++) {
 
+        if (pps[i]->regex) {
+            continue;
+        }
+
         if (pps[i]->exact) {
             if (pps[i]->name.len == r->path.len
                 && sl_strncmp(pps[i]->name.data, r->path.data, r->path.len)
@@ -537,9 +537,12 @@ sl_streaming_find_pp(sl_streaming_request_t *r)
         }
     }
 
-    pps = cscf->regex_pps.elts;
+    for (i = 0; i < cscf->pps.nelts; i++) {
 
-    for (i = 0; i < cscf->regex_pps.nelts; i++) {
+        if (pps[i]->regex == NULL) {
+            continue;
+        }
+
         rc = sl_regex_exec(pps[i]->regex, &r->path, r->captures,
                            SL_REGEX_MAX_CAPTURES * 2);
 
