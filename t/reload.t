@@ -130,6 +130,7 @@ for my $i (1 .. 5) {
     sleep 0.1;
 }
 my $n = $loop->stop();
+note("client loop during reloads: " . ($n->{line} // $n->{error}));
 is($reloads, 5, 'five reloads');
 is(($n->{refused} // -1) + ($n->{failed} // -1) + ($n->{other} // -1), 0,
     'no refused or failed connection during reloads')

@@ -74,6 +74,7 @@ sleep 0.3;
 
 my $n = $loop->stop();
 my $res = $n->{line} // $n->{error};
+note("client loop during the upgrade: $res");
 is($n->{refused}, 0, 'no refused connection during the upgrade') or diag($res);
 is(($n->{failed} // 0) + ($n->{other} // 0), 0,
     'no failed request during the upgrade') or diag($res);
