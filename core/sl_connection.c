@@ -366,7 +366,7 @@ sl_close_connection(sl_connection_t *c)
     c->read->closed = 1;
     c->write->closed = 1;
 
-    if (c->listening == NULL || c->listening->connection != c) {
+    if (!c->listen) {
         sl_cycle->connections_active--;
     }
 
@@ -394,8 +394,12 @@ sl_close_connection(sl_connection_t *c)
 }
 
 
+/*
+ * Asks connections to close through their read handler (which sees
+ * c->close): the idle ones, or every one but the listening sockets.
+ */
 void
-sl_close_idle_connections(sl_cycle_t *cycle)
+sl_close_connections(sl_cycle_t *cycle, sl_uint_t all)
 {
     sl_uint_t         i;
     sl_connection_t  *c;
@@ -403,10 +407,14 @@ sl_close_idle_connections(sl_cycle_t *cycle)
     c = cycle->connections;
 
     for (i = 0; i < cycle->connection_n; i++) {
-        if (c[i].fd != SL_INVALID_FILE && c[i].idle && c[i].read->handler) {
-            c[i].close = 1;
-            c[i].read->handler(c[i].read);
+        if (c[i].fd == SL_INVALID_FILE || c[i].listen
+            || c[i].read->handler == NULL || !(all || c[i].idle))
+        {
+            continue;
         }
+
+        c[i].close = 1;
+        c[i].read->handler(c[i].read);
     }
 }
 

@@ -58,9 +58,10 @@ struct sl_connection_s {
     sl_msec_t                  start_msec;
 
     unsigned                   destroyed:1;
+    unsigned                   listen:1;      /* a listening socket's */
     unsigned                   error:1;
     unsigned                   idle:1;        /* closable at shutdown */
-    unsigned                   close:1;
+    unsigned                   close:1;       /* the read handler closes */
 };
 
 
@@ -81,8 +82,8 @@ sl_connection_t *sl_get_connection(sl_fd_t s, sl_log_t *log);
 void sl_free_connection(sl_connection_t *c);
 /* closes the socket, drops its events and timers, destroys c->pool */
 void sl_close_connection(sl_connection_t *c);
-/* closes the connections marked idle (graceful shutdown) */
-void sl_close_idle_connections(sl_cycle_t *cycle);
+/* closes the idle connections (all: every one) via their read handlers */
+void sl_close_connections(sl_cycle_t *cycle, sl_uint_t all);
 
 /* > 0 bytes, 0 on EOF, SL_AGAIN, SL_ERROR (logged at info) */
 ssize_t sl_recv(sl_connection_t *c, u_char *buf, size_t size);

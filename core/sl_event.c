@@ -378,6 +378,7 @@ sl_event_process_init(sl_cycle_t *cycle)
         }
 
         c->listening = &ls[i];
+        c->listen = 1;
         ls[i].connection = c;
 
         c->log = &ls[i].log;
@@ -467,9 +468,6 @@ sl_close_listening_events(sl_cycle_t *cycle)
         ls[i].connection = NULL;
         ls[i].fd = SL_INVALID_FILE;
 
-        /* a listening connection is not counted as active */
-        c->listening = NULL;
-        sl_cycle->connections_active++;
         sl_close_connection(c);
     }
 }

@@ -433,7 +433,7 @@ sl_worker_process_cycle(sl_cycle_t *cycle, sl_uint_t slot)
                              "left", (unsigned long) cycle->connections_active);
                 sl_exiting = 1;
                 sl_close_listening_events(cycle);
-                sl_close_idle_connections(cycle);
+                sl_close_connections(cycle, 0);
 
                 if (((sl_core_conf_t *) cycle->conf_ctx[
                          sl_core_module.index])->shutdown_timeout)
@@ -465,25 +465,15 @@ sl_worker_process_cycle(sl_cycle_t *cycle, sl_uint_t slot)
 static void
 sl_worker_shutdown_timeout(sl_event_t *ev)
 {
-    sl_uint_t         i;
-    sl_cycle_t       *cycle;
-    sl_connection_t  *c;
+    sl_cycle_t  *cycle;
 
     cycle = ev->data;
-    c = cycle->connections;
 
     sl_log_error(SL_LOG_NOTICE, cycle->log, 0,
                  "worker_shutdown_timeout: closing %lu connections",
                  (unsigned long) cycle->connections_active);
 
-    for (i = 0; i < cycle->connection_n; i++) {
-        if (c[i].fd != SL_INVALID_FILE && c[i].read->handler) {
-            c[i].close = 1;
-            c[i].idle = 1;
-        }
-    }
-
-    sl_close_idle_connections(cycle);
+    sl_close_connections(cycle, 1);
 }
 
 
@@ -592,8 +582,7 @@ sl_worker_process_init(sl_cycle_t *cycle, sl_uint_t slot)
 static void
 sl_worker_process_exit(sl_cycle_t *cycle)
 {
-    sl_uint_t         i;
-    sl_connection_t  *c;
+    sl_uint_t  i;
 
     for (i = 0; cycle->modules[i]; i++) {
         if (cycle->modules[i]->exit_process) {
@@ -602,18 +591,7 @@ sl_worker_process_exit(sl_cycle_t *cycle)
     }
 
     if (sl_terminate) {
-        c = cycle->connections;
-
-        for (i = 0; i < cycle->connection_n; i++) {
-            if (c[i].fd != SL_INVALID_FILE && c[i].read->handler
-                && c[i].listening && c[i].listening->connection != &c[i])
-            {
-                c[i].close = 1;
-                c[i].idle = 1;
-            }
-        }
-
-        sl_close_idle_connections(cycle);
+        sl_close_connections(cycle, 1);
     }
 
     sl_log_error(SL_LOG_NOTICE, cycle->log, 0, "exit");

@@ -139,8 +139,6 @@ sl_rtsp_read_handler(sl_event_t *rev)
         return;
     }
 
-    sl_event_add_timer(c->read, rscf->idle_timeout);
-
     sl_rtsp_flush(rc);
 }
 
@@ -202,6 +200,9 @@ sl_rtsp_process(sl_rtsp_connection_t *rc)
         sl_rtsp_handle_request(rc);
 
         c->log->action = "reading request";
+
+        /* idle means no complete request: a trickle does not keep it */
+        sl_event_add_timer(c->read, rscf->idle_timeout);
 
         memmove(rc->in, rc->in + total, rc->in_len - total);
         rc->in_len -= total;
