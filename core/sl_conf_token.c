@@ -183,11 +183,47 @@ sl_conf_lexer_unescape(const u_char *p, u_char **dst)
 }
 
 
+/*
+ * Copies start..end, resolving escapes, into a NUL-terminated word from
+ * pool and leaves lx->pos at end; out of memory is an error at line.
+ */
+static sl_conf_token_e
+sl_conf_lexer_copy(sl_conf_lexer_t *lx, sl_conf_token_t *tok,
+    sl_pool_t *pool, const u_char *start, const u_char *end, sl_uint_t line)
+{
+    u_char  *dst;
+
+    dst = sl_pnalloc(pool, (end - start) + 1);
+    if (dst == NULL) {
+        lx->pos = end;
+        return sl_conf_lexer_error(lx, tok, "out of memory", line);
+    }
+
+    tok->value.data = dst;
+
+    for (lx->pos = start; lx->pos < end; /* void */) {
+
+        if (*lx->pos == '\\' && lx->pos + 1 < end) {
+            lx->pos += sl_conf_lexer_unescape(lx->pos, &dst);
+            continue;
+        }
+
+        *dst++ = *lx->pos++;
+    }
+
+    *dst = '\0';
+
+    tok->value.len = dst - tok->value.data;
+    tok->type = SL_CONF_TOKEN_WORD;
+
+    return SL_CONF_TOKEN_WORD;
+}
+
+
 static sl_conf_token_e
 sl_conf_lexer_word(sl_conf_lexer_t *lx, sl_conf_token_t *tok,
     sl_pool_t *pool)
 {
-    u_char        *dst;
     sl_uint_t      variable, braces, line;
     const u_char  *start, *p;
 
@@ -249,28 +285,12 @@ sl_conf_lexer_word(sl_conf_lexer_t *lx, sl_conf_token_t *tok,
 
     /* second pass: copy, resolving escapes */
 
-    dst = sl_pnalloc(pool, (p - start) + 1);
-    if (dst == NULL) {
-        lx->pos = p;
-        return sl_conf_lexer_error(lx, tok, "out of memory", line);
+    if (sl_conf_lexer_copy(lx, tok, pool, start, p, line)
+        != SL_CONF_TOKEN_WORD)
+    {
+        return SL_CONF_TOKEN_ERROR;
     }
 
-    tok->value.data = dst;
-
-    for (lx->pos = start; lx->pos < p; /* void */) {
-
-        if (*lx->pos == '\\' && lx->pos + 1 < p) {
-            lx->pos += sl_conf_lexer_unescape(lx->pos, &dst);
-            continue;
-        }
-
-        *dst++ = *lx->pos++;
-    }
-
-    *dst = '\0';
-
-    tok->value.len = dst - tok->value.data;
-    tok->type = SL_CONF_TOKEN_WORD;
     lx->line = line;
 
     return SL_CONF_TOKEN_WORD;
@@ -281,7 +301,7 @@ static sl_conf_token_e
 sl_conf_lexer_quoted(sl_conf_lexer_t *lx, sl_conf_token_t *tok,
     sl_pool_t *pool)
 {
-    u_char        *dst, quote;
+    u_char         quote;
     sl_uint_t      line;
     const u_char  *start, *p;
 
@@ -341,31 +361,15 @@ sl_conf_lexer_quoted(sl_conf_lexer_t *lx, sl_conf_token_t *tok,
                                    line);
     }
 
-    dst = sl_pnalloc(pool, (p - start) + 1);
-    if (dst == NULL) {
-        lx->pos = p;
-        return sl_conf_lexer_error(lx, tok, "out of memory", line);
+    if (sl_conf_lexer_copy(lx, tok, pool, start, p, line)
+        != SL_CONF_TOKEN_WORD)
+    {
+        return SL_CONF_TOKEN_ERROR;
     }
-
-    tok->value.data = dst;
-
-    for (lx->pos = start; lx->pos < p; /* void */) {
-
-        if (*lx->pos == '\\' && lx->pos + 1 < p) {
-            lx->pos += sl_conf_lexer_unescape(lx->pos, &dst);
-            continue;
-        }
-
-        *dst++ = *lx->pos++;
-    }
-
-    *dst = '\0';
 
     lx->pos = p + 1;
     lx->line = line;
 
-    tok->value.len = dst - tok->value.data;
-    tok->type = SL_CONF_TOKEN_WORD;
     tok->quoted = 1;
 
     return SL_CONF_TOKEN_WORD;

@@ -299,6 +299,39 @@ sl_complex_value_compile(sl_pool_t *pool, const sl_str_t *src,
 
 
 /*
+ * The bytes part stands for: its literal text, or the span of subject
+ * its capture covers (captures as in sl_complex_value_eval()); empty for
+ * a capture past n, unset (-1) or out of the subject.
+ */
+static sl_str_t
+sl_cv_part_value(const struct sl_cv_part_s *part, const sl_str_t *subject,
+    const int *captures, sl_uint_t n)
+{
+    int        start, end;
+    sl_uint_t  k;
+    sl_str_t   value = sl_null_string;
+
+    if (part->capture < 0) {
+        return part->text;
+    }
+
+    k = (sl_uint_t) part->capture;
+
+    if (k < n) {
+        start = captures[2 * k];
+        end = captures[2 * k + 1];
+
+        if (start >= 0 && end >= start && (size_t) end <= subject->len) {
+            value.data = subject->data + start;
+            value.len = (size_t) (end - start);
+        }
+    }
+
+    return value;
+}
+
+
+/*
  * Builds cv into pool.  captures holds n start/end pairs over subject
  * (subject and captures may be NULL when n is 0); a reference to a
  * capture past n, unset (-1) or out of the subject gives "".
@@ -307,32 +340,16 @@ sl_int_t
 sl_complex_value_eval(sl_pool_t *pool, const sl_complex_value_t *cv,
     const sl_str_t *subject, const int *captures, sl_uint_t n, sl_str_t *out)
 {
-    int                         start, end;
-    u_char                     *p;
-    size_t                      len;
-    sl_uint_t                   i, k;
-    const struct sl_cv_part_s  *part;
+    u_char     *p;
+    size_t      len;
+    sl_str_t    value;
+    sl_uint_t   i;
 
     len = 0;
 
     for (i = 0; i < cv->nparts; i++) {
-        part = &cv->parts[i];
-
-        if (part->capture < 0) {
-            len += part->text.len;
-            continue;
-        }
-
-        k = (sl_uint_t) part->capture;
-
-        if (k < n) {
-            start = captures[2 * k];
-            end = captures[2 * k + 1];
-
-            if (start >= 0 && end >= start && (size_t) end <= subject->len) {
-                len += (size_t) (end - start);
-            }
-        }
+        value = sl_cv_part_value(&cv->parts[i], subject, captures, n);
+        len += value.len;
     }
 
     out->data = sl_pnalloc(pool, len + 1);
@@ -343,22 +360,10 @@ sl_complex_value_eval(sl_pool_t *pool, const sl_complex_value_t *cv,
     p = out->data;
 
     for (i = 0; i < cv->nparts; i++) {
-        part = &cv->parts[i];
+        value = sl_cv_part_value(&cv->parts[i], subject, captures, n);
 
-        if (part->capture < 0) {
-            p = sl_cpymem(p, part->text.data, part->text.len);
-            continue;
-        }
-
-        k = (sl_uint_t) part->capture;
-
-        if (k < n) {
-            start = captures[2 * k];
-            end = captures[2 * k + 1];
-
-            if (start >= 0 && end >= start && (size_t) end <= subject->len) {
-                p = sl_cpymem(p, subject->data + start, (size_t) (end - start));
-            }
+        if (value.len) {
+            p = sl_cpymem(p, value.data, value.len);
         }
     }
 

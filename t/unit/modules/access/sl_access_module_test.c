@@ -61,19 +61,27 @@ log_close(void)
 }
 
 
+/* a bare parser: the unit pool and the test log */
+static sl_conf_t *
+bare_conf(sl_conf_t *cf)
+{
+    sl_memzero(cf, sizeof(sl_conf_t));
+    cf->pool = sl_unit_pool();
+    cf->log = &test_log;
+
+    return cf;
+}
+
+
 static sl_access_pp_conf_t *
 create_conf(void)
 {
     sl_conf_t               cf;
     sl_streaming_module_t  *ctx;
 
-    sl_memzero(&cf, sizeof(sl_conf_t));
-    cf.pool = sl_unit_pool();
-    cf.log = &test_log;
-
     ctx = sl_access_module.ctx;
 
-    return ctx->create_pp_conf(&cf);
+    return ctx->create_pp_conf(bare_conf(&cf));
 }
 
 
@@ -83,13 +91,9 @@ merge_conf(sl_access_pp_conf_t *prev, sl_access_pp_conf_t *conf)
     sl_conf_t               cf;
     sl_streaming_module_t  *ctx;
 
-    sl_memzero(&cf, sizeof(sl_conf_t));
-    cf.pool = sl_unit_pool();
-    cf.log = &test_log;
-
     ctx = sl_access_module.ctx;
 
-    CU_ASSERT_PTR_NULL(ctx->merge_pp_conf(&cf, prev, conf));
+    CU_ASSERT_PTR_NULL(ctx->merge_pp_conf(bare_conf(&cf), prev, conf));
 }
 
 
@@ -113,9 +117,7 @@ directive(sl_access_pp_conf_t *conf, const char *name, const char *value)
     arg->data = (u_char *) value;
     arg->len = strlen(value);
 
-    sl_memzero(&cf, sizeof(sl_conf_t));
-    cf.pool = sl_unit_pool();
-    cf.log = &test_log;
+    bare_conf(&cf);
     cf.args = args;
     cf.name = (char *) name;
 
