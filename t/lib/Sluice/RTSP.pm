@@ -251,7 +251,8 @@ sub client_loop {
         my ($stop, $last) = (0, '');
         $SIG{TERM} = sub { $stop = 1 };
         while (!$stop) {
-            my $c = Sluice::RTSP->new(timeout => 3, %opts);
+            # a slow answer on a loaded machine is not a dropped one
+            my $c = Sluice::RTSP->new(timeout => 10, %opts);
             if (!$c) {
                 $!{ECONNREFUSED} ? $n{refused}++ : $n{failed}++;
                 $last = $@;
