@@ -221,6 +221,72 @@ failed:
 }
 
 
+/*
+ * SO_REUSEPORT lets any process of the same user bind the same address
+ * and silently take a share of its connections: a second server started
+ * by mistake would.  Before the first socket of an address is opened, a
+ * plain bind (SO_REUSEADDR only, so TIME_WAIT does not count) shows
+ * whether something listens there already.
+ */
+static sl_int_t
+sl_probe_listening(sl_cycle_t *cycle, sl_listening_t *ls)
+{
+    int       s, on;
+    sl_err_t  err;
+
+    s = socket(ls->sockaddr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s == -1) {
+        sl_log_error(SL_LOG_EMERG, cycle->log, errno, "socket() %.*s failed",
+                     SL_STR_ARG(&ls->addr_text));
+        return SL_ERROR;
+    }
+
+    on = 1;
+    (void) setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(int));
+
+    if (ls->sockaddr.ss_family == AF_INET6) {
+        on = ls->ipv6only;
+        (void) setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(int));
+    }
+
+    if (bind(s, (struct sockaddr *) &ls->sockaddr, ls->socklen) == -1) {
+        err = errno;
+        (void) close(s);
+        sl_log_error(SL_LOG_EMERG, cycle->log, err, "bind() to %.*s failed",
+                     SL_STR_ARG(&ls->addr_text));
+        return SL_ERROR;
+    }
+
+    (void) close(s);
+
+    return SL_OK;
+}
+
+
+/* is a socket of the same address open in the cycle already? */
+static sl_uint_t
+sl_listening_held(sl_cycle_t *cycle, sl_listening_t *ls)
+{
+    sl_uint_t        i;
+    sl_listening_t  *all;
+
+    all = cycle->listening.elts;
+
+    for (i = 0; i < cycle->listening.nelts; i++) {
+        if (&all[i] != ls && all[i].fd != SL_INVALID_FILE
+            && sl_cmp_sockaddr((struct sockaddr *) &all[i].sockaddr,
+                               all[i].socklen,
+                               (struct sockaddr *) &ls->sockaddr,
+                               ls->socklen, 1) == SL_OK)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 sl_int_t
 sl_open_listening_sockets(sl_cycle_t *cycle)
 {
@@ -232,6 +298,12 @@ sl_open_listening_sockets(sl_cycle_t *cycle)
     for (i = 0; i < cycle->listening.nelts; i++) {
         if (ls[i].fd != SL_INVALID_FILE) {
             continue;
+        }
+
+        if (!sl_listening_held(cycle, &ls[i])
+            && sl_probe_listening(cycle, &ls[i]) != SL_OK)
+        {
+            return SL_ERROR;
         }
 
         if (sl_open_listening(cycle, &ls[i]) != SL_OK) {
