@@ -50,6 +50,8 @@ typedef void (*sl_connection_handler_pt)(sl_connection_t *c);
 #include <sl_connection.h>
 #include <sl_cycle.h>
 #include <sl_process.h>
+#include <sl_media.h>
+#include <sl_rtp.h>
 
 
 #define SLUICE_VERSION      "0.1.0"

@@ -1,0 +1,207 @@
+/* Media files: picking the reader, windowed reads, time conversions. */
+
+#include <sl_config.h>
+#include <sl_core.h>
+
+
+/* the n-th compiled-in reader, NULL past the last */
+static const sl_format_t *
+sl_media_nth_format(sl_uint_t n)
+{
+    sl_uint_t           i;
+    sl_media_module_t  *mm;
+
+    for (i = 0; sl_modules[i]; i++) {
+        if (sl_modules[i]->type != SL_MEDIA_MODULE) {
+            continue;
+        }
+
+        mm = sl_modules[i]->ctx;
+
+        if (mm->format && n-- == 0) {
+            return mm->format;
+        }
+    }
+
+    return NULL;
+}
+
+
+const sl_format_t *
+sl_media_format(const char *name)
+{
+    sl_uint_t           i;
+    const sl_format_t  *f;
+
+    for (i = 0; (f = sl_media_nth_format(i)); i++) {
+        if (strcmp(f->name, name) == 0) {
+            return f;
+        }
+    }
+
+    return NULL;
+}
+
+
+ssize_t
+sl_media_read_at(sl_media_file_t *mf, off_t off, size_t len, u_char **p)
+{
+    ssize_t  n;
+
+    if (off < 0 || off >= mf->size || len > SL_MEDIA_BUF_SIZE) {
+        return (off == mf->size) ? 0 : SL_ERROR;
+    }
+
+    if ((off_t) len > mf->size - off) {
+        len = (size_t) (mf->size - off);
+    }
+
+    if (mf->mem) {
+        *p = (u_char *) mf->mem + off;
+        return len;
+    }
+
+    if (mf->buf == NULL) {
+        mf->buf = sl_palloc(mf->pool, SL_MEDIA_BUF_SIZE);
+        if (mf->buf == NULL) {
+            return SL_ERROR;
+        }
+    }
+
+    /* inside the window already */
+    if (mf->buf_len && off >= mf->buf_off
+        && off + (off_t) len <= mf->buf_off + (off_t) mf->buf_len)
+    {
+        *p = mf->buf + (off - mf->buf_off);
+        return len;
+    }
+
+    n = pread(mf->fd, mf->buf, SL_MEDIA_BUF_SIZE, off);
+
+    if (n == -1) {
+        sl_log_error(SL_LOG_ERR, mf->log, errno, "pread() failed");
+        mf->buf_len = 0;
+        return SL_ERROR;
+    }
+
+    mf->buf_off = off;
+    mf->buf_len = n;
+
+    if ((size_t) n < len) {
+        /* the file shrank under us */
+        len = n;
+    }
+
+    *p = mf->buf;
+
+    return len;
+}
+
+
+static const char *
+sl_media_extension(const sl_str_t *path)
+{
+    u_char  *p;
+
+    if (path == NULL) {
+        return NULL;
+    }
+
+    for (p = path->data + path->len; p > path->data; p--) {
+        if (p[-1] == '.') {
+            return (const char *) p;
+        }
+
+        if (p[-1] == '/') {
+            break;
+        }
+    }
+
+    return NULL;
+}
+
+
+static sl_uint_t
+sl_media_has_extension(const sl_format_t *f, const char *ext, size_t len)
+{
+    sl_uint_t  i;
+
+    if (ext == NULL) {
+        return 0;
+    }
+
+    for (i = 0; f->extensions[i]; i++) {
+        if (strlen(f->extensions[i]) == len
+            && strncasecmp(f->extensions[i], ext, len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+sl_int_t
+sl_media_open(sl_media_file_t *mf, const sl_str_t *path)
+{
+    size_t              extlen;
+    ssize_t             n;
+    u_char             *head;
+    sl_uint_t           i, score, best_score;
+    const char         *ext;
+    const sl_format_t  *f, *best;
+
+    n = sl_media_read_at(mf, 0, 4096, &head);
+    if (n == SL_ERROR) {
+        mf->error = "cannot read";
+        return SL_ERROR;
+    }
+
+    ext = sl_media_extension(path);
+    extlen = ext ? (size_t) (path->data + path->len - (u_char *) ext) : 0;
+
+    best = NULL;
+    best_score = 0;
+
+    for (i = 0; (f = sl_media_nth_format(i)); i++) {
+        score = f->probe(head, n);
+
+        if (score && sl_media_has_extension(f, ext, extlen)) {
+            score += 10;
+        }
+
+        if (score > best_score) {
+            best = f;
+            best_score = score;
+        }
+    }
+
+    if (best == NULL || best_score < 25) {
+        return SL_DECLINED;
+    }
+
+    mf->format = best;
+    mf->duration_msec = -1;
+    mf->start_msec = 0;
+
+    return best->open(mf);
+}
+
+
+int64_t
+sl_media_to_msec(int64_t t, uint32_t timescale)
+{
+    if (timescale == 0) {
+        return 0;
+    }
+
+    return (t / timescale) * 1000 + (t % timescale) * 1000 / timescale;
+}
+
+
+int64_t
+sl_media_from_msec(int64_t msec, uint32_t timescale)
+{
+    return (msec / 1000) * timescale + (msec % 1000) * timescale / 1000;
+}
