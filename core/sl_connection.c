@@ -367,6 +367,7 @@ sl_get_connection(sl_fd_t s, sl_log_t *log)
 
     cycle->free_connections = c->data;
     cycle->free_connection_n--;
+    cycle->connections_active++;
 
     cycle->files[s] = c;
 

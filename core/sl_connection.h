@@ -78,6 +78,7 @@ sl_int_t sl_add_inherited_sockets(sl_cycle_t *cycle);
 sl_int_t sl_open_listening_sockets(sl_cycle_t *cycle);
 void sl_close_listening_sockets(sl_cycle_t *cycle);
 
+/* a free connection for socket s, counted in cycle->connections_active */
 sl_connection_t *sl_get_connection(sl_fd_t s, sl_log_t *log);
 void sl_free_connection(sl_connection_t *c);
 /* closes the socket, drops its events and timers, destroys c->pool */

@@ -377,8 +377,10 @@ sl_event_process_init(sl_cycle_t *cycle)
             return SL_ERROR;
         }
 
+        /* listening sockets do not hold a graceful shutdown */
         c->listening = &ls[i];
         c->listen = 1;
+        cycle->connections_active--;
         ls[i].connection = c;
 
         c->log = &ls[i].log;
@@ -679,8 +681,6 @@ sl_event_accept(sl_event_t *ev)
             (void) close(s);
             goto pause;
         }
-
-        sl_cycle->connections_active++;
 
         c->pool = sl_create_pool(1024, ev->log);
         if (c->pool == NULL) {

@@ -189,6 +189,19 @@ sl_media_open(sl_media_file_t *mf, const sl_str_t *path)
 }
 
 
+void
+sl_media_close(sl_media_file_t *mf)
+{
+    if (mf->fd != SL_INVALID_FILE) {
+        if (close(mf->fd) == -1) {
+            sl_log_error(SL_LOG_ALERT, mf->log, errno, "close() media failed");
+        }
+
+        mf->fd = SL_INVALID_FILE;
+    }
+}
+
+
 int64_t
 sl_media_to_msec(int64_t t, uint32_t timescale)
 {

@@ -129,6 +129,9 @@ ssize_t sl_media_read_at(sl_media_file_t *mf, off_t off, size_t len,
  */
 sl_int_t sl_media_open(sl_media_file_t *mf, const sl_str_t *path);
 
+/* closes the file (the reader's state goes with mf->pool) */
+void sl_media_close(sl_media_file_t *mf);
+
 /* the reader of a name ("mp3"), for tests; NULL when unknown */
 const sl_format_t *sl_media_format(const char *name);
 

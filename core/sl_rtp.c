@@ -73,6 +73,7 @@ sl_rtp_packet_end(sl_rtp_stream_t *s, sl_rtp_out_t *out, u_char *p,
 
     out->pkt[out->npkts].off = (uint32_t) (out->pos - out->start);
     out->pkt[out->npkts].len = (uint32_t) len;
+    out->pkt[out->npkts].stream = s;
     out->npkts++;
     out->pos = p;
 

@@ -27,12 +27,13 @@ typedef struct {
     struct {
         uint32_t     off;
         uint32_t     len;
+        struct sl_rtp_stream_s  *stream;   /* whose packet it is */
     }                pkt[SL_RTP_MAX_PACKETS];
     sl_uint_t        npkts;
 } sl_rtp_out_t;
 
 /* one RTP stream (one track of one session) */
-typedef struct {
+typedef struct sl_rtp_stream_s {
     uint8_t          pt;               /* payload type */
     uint32_t         ssrc;
     uint16_t         seq;              /* of the next packet */

@@ -1,4 +1,4 @@
-/* The RTSP protocol module: confs and the per-connection state. */
+/* The RTSP protocol module: confs, control connections and sessions. */
 
 #ifndef SL_RTSP_H
 #define SL_RTSP_H
@@ -9,13 +9,29 @@
 #include <sl_rtsp_parse.h>
 
 
+#define SL_RTSP_OUT_SIZE      16384     /* queued responses */
+#define SL_RTSP_TICK          10        /* ms between pacing ticks */
+#define SL_RTSP_LOOKAHEAD     20        /* ms of media sent ahead */
+#define SL_RTSP_RTCP_INTERVAL 5000      /* ms between sender reports */
+#define SL_RTSP_MAX_PENDING   (256 * 1024)  /* unsent interleaved bytes */
+
+typedef struct sl_rtsp_session_s     sl_rtsp_session_t;
+typedef struct sl_rtsp_connection_s  sl_rtsp_connection_t;
+
 typedef struct {
     sl_msec_t                idle_timeout;
     size_t                   max_request;     /* request head + body */
+    sl_msec_t                session_timeout;
+    sl_msec_t                send_timeout;
 } sl_rtsp_srv_conf_t;
 
-/* one control connection; requests on it are answered in order */
 typedef struct {
+    sl_uint_t                port_lo;         /* rtp_port_range */
+    sl_uint_t                port_hi;
+} sl_rtsp_main_conf_t;
+
+/* one control connection; requests on it are answered in order */
+struct sl_rtsp_connection_s {
     sl_connection_t         *connection;
 
     u_char                  *in;              /* max_request bytes */
@@ -28,12 +44,107 @@ typedef struct {
     sl_rtsp_parsed_t         req;             /* the request in progress */
     sl_streaming_request_t   sr;
 
-    unsigned                 close_after:1;   /* after what is queued */
-} sl_rtsp_connection_t;
+    sl_queue_t               sessions;        /* sl_rtsp_session_t */
+    sl_int_t                 track;           /* from ".../trackID=N" */
 
-#define SL_RTSP_OUT_SIZE     16384
+    unsigned                 close_after:1;   /* after what is queued */
+};
+
+/* one track of a session: its RTP stream and where it goes */
+typedef struct {
+    sl_rtp_stream_t          rtp;             /* first: packets point here */
+    sl_rtsp_session_t       *session;
+    const sl_rtp_payload_t  *payload;
+    sl_uint_t                track;
+
+    unsigned                 setup:1;
+    unsigned                 tcp:1;
+    u_char                   channel;         /* interleaved RTP channel */
+
+    sl_connection_t         *udp[2];          /* RTP and RTCP sockets */
+    in_port_t                server_port;
+    in_port_t                client_port[2];
+} sl_rtsp_stream_t;
+
+typedef enum {
+    SL_RTSP_INIT = 0,
+    SL_RTSP_READY,
+    SL_RTSP_PLAYING
+} sl_rtsp_state_e;
+
+struct sl_rtsp_session_s {
+    sl_queue_t               queue;           /* in its connection's list */
+    sl_queue_t               playing;         /* in the worker's list */
+    u_char                   id[17];
+    sl_pool_t               *pool;
+    sl_log_t                *log;
+    sl_rtsp_connection_t    *rc;
+
+    sl_media_file_t          mf;
+    sl_str_t                 base;            /* URL the controls hang off */
+    sl_rtsp_stream_t         streams[SL_MEDIA_MAX_TRACKS];
+    sl_uint_t                nstreams;
+
+    sl_rtsp_state_e          state;
+    sl_event_t               timeout;         /* session_timeout */
+
+    sl_msec_t                play_msec;       /* wall clock at PLAY */
+    int64_t                  play_media;      /* media time at PLAY, ms */
+    sl_msec_t                fast_start;
+    sl_int_t                 fast_rate;
+    sl_msec_t                last_rtcp;
+
+    sl_media_unit_t          next;            /* read, not yet due */
+
+    u_char                  *pending;         /* interleaved bytes unsent */
+    size_t                   pending_pos;
+    size_t                   pending_len;
+    sl_msec_t                stalled;         /* since, 0 when flowing */
+
+    unsigned                 has_next:1;
+    unsigned                 eof:1;
+};
 
 void sl_rtsp_init_connection(sl_connection_t *c);
+
+/* sl_rtsp_request.c: queue a response (headers end in CRLF; body may be
+   NULL) and try to send it */
+void sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status,
+    const char *headers, const sl_str_t *body);
+void sl_rtsp_flush(sl_rtsp_connection_t *rc);
+sl_rtsp_srv_conf_t *sl_rtsp_srv_conf(sl_connection_t *c);
+/* strips "/trackID=N" from a path: N, or -1 when there is none */
+sl_int_t sl_rtsp_split_control(sl_str_t *path);
+
+/* sl_rtsp_session.c: the methods that need the media */
+void sl_rtsp_describe(sl_rtsp_connection_t *rc);
+void sl_rtsp_setup(sl_rtsp_connection_t *rc);
+void sl_rtsp_play(sl_rtsp_connection_t *rc);
+void sl_rtsp_pause(sl_rtsp_connection_t *rc);
+void sl_rtsp_teardown(sl_rtsp_connection_t *rc);
+void sl_rtsp_keepalive(sl_rtsp_connection_t *rc);
+/* an interleaved frame from the client ($ channel len data): RTCP */
+void sl_rtsp_interleaved_in(sl_rtsp_connection_t *rc, u_char channel);
+/* the control connection is going: its sessions end */
+void sl_rtsp_close_sessions(sl_rtsp_connection_t *rc);
+sl_int_t sl_rtsp_init_worker(sl_cycle_t *cycle);
+
+/* sl_rtsp_play.c: pacing and sending */
+sl_int_t sl_rtsp_play_init(sl_cycle_t *cycle);
+void sl_rtsp_play_start(sl_rtsp_session_t *s);
+void sl_rtsp_stop_playing(sl_rtsp_session_t *s);
+void sl_rtsp_send_due(sl_rtsp_session_t *s);
+/* a sender report for each stream, with a BYE when bye is set */
+void sl_rtsp_send_rtcp(sl_rtsp_session_t *s, sl_uint_t bye);
+/* the media time a playing session has reached, ms */
+int64_t sl_rtsp_media_clock(sl_rtsp_session_t *s);
+/* the write side is ready again: interleaved data first */
+sl_int_t sl_rtsp_flush_pending(sl_rtsp_connection_t *rc);
+
+/* sl_sdp.c */
+uint8_t sl_sdp_payload_type(const sl_rtp_payload_t *pl, sl_uint_t n);
+sl_int_t sl_sdp_describe(sl_pool_t *pool, const sl_media_file_t *mf,
+    const sl_str_t *name, const struct sockaddr *local, sl_str_t *out);
 
 extern sl_module_t  sl_rtsp_module;
 

@@ -78,6 +78,26 @@ const sl_str_t *sl_rtsp_find_header(const sl_rtsp_parsed_t *r,
  */
 sl_int_t sl_rtsp_parse_uri_path(const sl_str_t *uri, sl_str_t *dst);
 
+/* one transport chosen from a Transport header */
+typedef struct {
+    unsigned             tcp:1;           /* RTP/AVP/TCP: interleaved */
+    unsigned             multicast:1;
+    unsigned             record:1;        /* mode=record */
+    unsigned             has_destination:1;
+    int                  interleaved[2];  /* -1 absent, -2 server picks */
+    int                  client_port[2];  /* -1 absent */
+    sl_str_t             destination;
+} sl_rtsp_transport_t;
+
+/*
+ * Picks the first transport of the header this server can send: unicast
+ * RTP/AVP over UDP (client_port required) or RTP/AVP/TCP interleaved.
+ * SL_OK, 461 when none is usable (the client may retry with another, as
+ * ffmpeg does), 400 when malformed.
+ */
+sl_int_t sl_rtsp_parse_transport(const sl_str_t *value,
+    sl_rtsp_transport_t *t);
+
 extern const sl_str_t  sl_rtsp_method_names[SL_RTSP_METHODS];
 
 #endif /* SL_RTSP_PARSE_H */

@@ -12,18 +12,18 @@ static void sl_rtsp_read_handler(sl_event_t *rev);
 static void sl_rtsp_write_handler(sl_event_t *wev);
 static void sl_rtsp_process(sl_rtsp_connection_t *rc);
 static void sl_rtsp_handle_request(sl_rtsp_connection_t *rc);
-static void sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status,
-    sl_int_t cseq, const char *headers);
-static void sl_rtsp_flush(sl_rtsp_connection_t *rc);
+static void sl_rtsp_respond_error(sl_rtsp_connection_t *rc, sl_int_t status);
 static void sl_rtsp_close(sl_rtsp_connection_t *rc);
 static u_char *sl_rtsp_log_context(sl_log_t *log, u_char *buf, size_t len);
 
 
 /* what OPTIONS advertises: the methods this server answers */
-#define SL_RTSP_PUBLIC  "OPTIONS"
+#define SL_RTSP_PUBLIC                                                        \
+    "OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE, GET_PARAMETER, "        \
+    "SET_PARAMETER"
 
 
-static sl_rtsp_srv_conf_t *
+sl_rtsp_srv_conf_t *
 sl_rtsp_srv_conf(sl_connection_t *c)
 {
     sl_streaming_core_srv_conf_t  *cscf;
@@ -49,6 +49,7 @@ sl_rtsp_init_connection(sl_connection_t *c)
     }
 
     rc->connection = c;
+    sl_queue_init(&rc->sessions);
     rc->in = sl_palloc(c->pool, rscf->max_request);
     rc->out = sl_palloc(c->pool, SL_RTSP_OUT_SIZE);
 
@@ -83,6 +84,14 @@ sl_rtsp_read_handler(sl_event_t *rev)
     rc = c->data;
 
     if (rev->timedout) {
+        rev->timedout = 0;
+
+        /* a connection carrying sessions lives by session_timeout */
+        if (!sl_queue_empty(&rc->sessions)) {
+            sl_event_add_timer(rev, sl_rtsp_srv_conf(c)->idle_timeout);
+            return;
+        }
+
         sl_log_error(SL_LOG_INFO, c->log, 0, "client timed out");
         sl_rtsp_close(rc);
         return;
@@ -161,6 +170,34 @@ sl_rtsp_process(sl_rtsp_connection_t *rc)
     while (rc->in_len && !rc->close_after
            && rc->out_len <= SL_RTSP_OUT_SIZE / 2)
     {
+        /* RFC 2326 §10.12: "$", channel, 16-bit length, data (RTCP) */
+        if (rc->in[0] == '$') {
+            if (rc->in_len < 4) {
+                return;
+            }
+
+            total = 4 + ((size_t) rc->in[2] << 8 | rc->in[3]);
+
+            if (total > rscf->max_request) {
+                sl_log_error(SL_LOG_INFO, c->log, 0,
+                             "client sent an interleaved frame larger than "
+                             "rtsp_max_request");
+                rc->close_after = 1;
+                rc->in_len = 0;
+                return;
+            }
+
+            if (rc->in_len < total) {
+                return;
+            }
+
+            sl_rtsp_interleaved_in(rc, rc->in[1]);
+
+            memmove(rc->in, rc->in + total, rc->in_len - total);
+            rc->in_len -= total;
+            continue;
+        }
+
         rv = sl_rtsp_parse_request(rc->in, rc->in_len, rscf->max_request,
                                    &rc->req);
 
@@ -189,7 +226,7 @@ sl_rtsp_process(sl_rtsp_connection_t *rc)
             /* the framing is lost: answer, then close */
             sl_log_error(SL_LOG_INFO, c->log, 0,
                          "client sent invalid request: %s", rc->req.error);
-            sl_rtsp_respond(rc, rv, rc->req.cseq, NULL);
+            sl_rtsp_respond_error(rc, rv);
             rc->close_after = 1;
             rc->in_len = 0;
             return;
@@ -228,7 +265,7 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
     if (req->cseq == -1) {
         sl_log_error(SL_LOG_INFO, c->log, 0,
                      "client sent request without CSeq");
-        sl_rtsp_respond(rc, 400, -1, NULL);
+        sl_rtsp_respond_error(rc, 400);
         return;
     }
 
@@ -236,13 +273,13 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
         sl_log_error(SL_LOG_INFO, c->log, 0,
                      "client sent unknown method \"%.*s\"",
                      SL_STR_ARG(&req->method_name));
-        sl_rtsp_respond(rc, 501, req->cseq, NULL);
+        sl_rtsp_respond_error(rc, 501);
         return;
     }
 
-    pool = sl_create_pool(1024, c->log);
+    pool = sl_create_pool(4096, c->log);
     if (pool == NULL) {
-        sl_rtsp_respond(rc, 500, req->cseq, NULL);
+        sl_rtsp_respond_error(rc, 500);
         return;
     }
 
@@ -259,7 +296,7 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
 
     sr->path.data = sl_pnalloc(pool, req->uri.len + 1);
     if (sr->path.data == NULL) {
-        sl_rtsp_respond(rc, 500, req->cseq, NULL);
+        sl_rtsp_respond_error(rc, 500);
         goto done;
     }
 
@@ -267,19 +304,22 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
         sl_log_error(SL_LOG_INFO, c->log, 0,
                      "client sent invalid URL \"%.*s\"",
                      SL_STR_ARG(&req->uri));
-        sl_rtsp_respond(rc, 400, req->cseq, NULL);
+        sl_rtsp_respond_error(rc, 400);
         goto done;
     }
 
+    /* a track's control URL selects the same point as its file */
+    rc->track = sl_rtsp_split_control(&sr->path);
+
     if (sl_streaming_find_pp(sr) != SL_OK) {
-        sl_rtsp_respond(rc, 500, req->cseq, NULL);
+        sl_rtsp_respond_error(rc, 500);
         goto done;
     }
 
     rv = sl_streaming_run_phases(sr);
 
     if (rv != SL_OK) {
-        sl_rtsp_respond(rc, (rv == SL_AGAIN) ? 500 : rv, req->cseq, NULL);
+        sl_rtsp_respond_error(rc, (rv == SL_AGAIN) ? 500 : rv);
         goto done;
     }
 
@@ -292,7 +332,7 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
 
             hdr = sl_pnalloc(pool, n + sizeof("Location: \r\n"));
             if (hdr == NULL) {
-                sl_rtsp_respond(rc, 500, req->cseq, NULL);
+                sl_rtsp_respond_error(rc, 500);
                 goto done;
             }
 
@@ -300,12 +340,12 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
             p += sl_escape_uri(p, location.data, location.len);
             (void) sl_cpymem(p, "\r\n", sizeof("\r\n"));
 
-            sl_rtsp_respond(rc, 302, req->cseq, (char *) hdr);
+            sl_rtsp_respond(rc, 302, (char *) hdr, NULL);
             goto done;
         }
 
         if (rv == SL_ERROR) {
-            sl_rtsp_respond(rc, 500, req->cseq, NULL);
+            sl_rtsp_respond_error(rc, 500);
             goto done;
         }
     }
@@ -313,11 +353,37 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
     switch (req->method) {
 
     case SL_RTSP_OPTIONS:
-        sl_rtsp_respond(rc, 200, req->cseq, "Public: " SL_RTSP_PUBLIC "\r\n");
+        sl_rtsp_respond(rc, 200, "Public: " SL_RTSP_PUBLIC "\r\n", NULL);
+        break;
+
+    case SL_RTSP_DESCRIBE:
+        sl_rtsp_describe(rc);
+        break;
+
+    case SL_RTSP_SETUP:
+        sl_rtsp_setup(rc);
+        break;
+
+    case SL_RTSP_PLAY:
+        sl_rtsp_play(rc);
+        break;
+
+    case SL_RTSP_PAUSE:
+        sl_rtsp_pause(rc);
+        break;
+
+    case SL_RTSP_TEARDOWN:
+        sl_rtsp_teardown(rc);
+        break;
+
+    case SL_RTSP_GET_PARAMETER:
+    case SL_RTSP_SET_PARAMETER:
+        sl_rtsp_keepalive(rc);
         break;
 
     default:
-        sl_rtsp_respond(rc, 501, req->cseq, NULL);
+        /* ANNOUNCE, RECORD, REDIRECT: not for on-demand points */
+        sl_rtsp_respond_error(rc, 501);
         break;
     }
 
@@ -360,12 +426,14 @@ sl_rtsp_reason(sl_int_t status)
 
 
 /*
- * Queues one response: status line, CSeq (when the request had one),
- * Date, Server and the caller's header lines (each ending in CRLF).
+ * Queues one response to the request in rc->req: status line, CSeq (when
+ * the request had one), Date, Server, the caller's header lines (each
+ * ending in CRLF) and an optional body with its Content-Length, then
+ * tries to send what is queued.
  */
-static void
-sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status, sl_int_t cseq,
-    const char *headers)
+void
+sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status,
+    const char *headers, const sl_str_t *body)
 {
     u_char  *p, *last;
 
@@ -379,13 +447,21 @@ sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status, sl_int_t cseq,
     p = sl_slprintf(p, last, "RTSP/1.0 %d %s\r\n", (int) status,
                     sl_rtsp_reason(status));
 
-    if (cseq >= 0) {
-        p = sl_slprintf(p, last, "CSeq: %ld\r\n", (long) cseq);
+    if (rc->req.cseq >= 0) {
+        p = sl_slprintf(p, last, "CSeq: %ld\r\n", (long) rc->req.cseq);
     }
 
-    p = sl_slprintf(p, last, "Date: %.*s\r\nServer: %s\r\n%s\r\n",
+    p = sl_slprintf(p, last, "Date: %.*s\r\nServer: %s\r\n%s",
                     SL_STR_ARG(&sl_cached_http_time), SLUICE_VER,
                     headers ? headers : "");
+
+    if (body) {
+        p = sl_slprintf(p, last, "Content-Length: %lu\r\n\r\n%.*s",
+                        (unsigned long) body->len, SL_STR_ARG(body));
+
+    } else {
+        p = sl_slprintf(p, last, "\r\n");
+    }
 
     /* sl_slprintf stops one byte short of last when it truncates */
     if (p >= last - 1) {
@@ -400,12 +476,27 @@ sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status, sl_int_t cseq,
 
 
 static void
+sl_rtsp_respond_error(sl_rtsp_connection_t *rc, sl_int_t status)
+{
+    sl_rtsp_respond(rc, status, NULL, NULL);
+}
+
+
+/*
+ * Sends what is queued.  Interleaved media that was cut short goes first
+ * (a response must not land inside an RTP frame), then the responses.
+ */
+void
 sl_rtsp_flush(sl_rtsp_connection_t *rc)
 {
     ssize_t           n;
     sl_connection_t  *c;
 
     c = rc->connection;
+
+    if (sl_rtsp_flush_pending(rc) != SL_OK) {
+        return;
+    }
 
     while (rc->out_pos < rc->out_len) {
         n = sl_send(c, rc->out + rc->out_pos, rc->out_len - rc->out_pos);
@@ -440,10 +531,6 @@ sl_rtsp_write_handler(sl_event_t *wev)
     c = wev->data;
     rc = c->data;
 
-    if (rc->out_len == 0) {
-        return;
-    }
-
     sl_rtsp_flush(rc);
 
     /* reading stopped while responses waited: go on now */
@@ -456,6 +543,7 @@ sl_rtsp_write_handler(sl_event_t *wev)
 static void
 sl_rtsp_close(sl_rtsp_connection_t *rc)
 {
+    sl_rtsp_close_sessions(rc);
     sl_close_connection(rc->connection);
 }
 

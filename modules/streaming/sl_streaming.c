@@ -340,6 +340,29 @@ sl_streaming_add_handler(sl_conf_t *cf, sl_streaming_phase_e phase,
 
 
 sl_int_t
+sl_streaming_add_source_type(sl_conf_t *cf, const char *name,
+    sl_streaming_source_pt open)
+{
+    sl_streaming_source_type_t     *st;
+    sl_streaming_core_main_conf_t  *cmcf;
+
+    cmcf = sl_streaming_conf_get_module_main_conf(cf,
+                                                  sl_streaming_core_module);
+
+    st = sl_array_push(&cmcf->source_types);
+    if (st == NULL) {
+        return SL_ERROR;
+    }
+
+    st->name.data = (u_char *) name;
+    st->name.len = strlen(name);
+    st->open = open;
+
+    return SL_OK;
+}
+
+
+sl_int_t
 sl_streaming_add_protocol(sl_conf_t *cf, const char *name,
     sl_connection_handler_pt handler)
 {

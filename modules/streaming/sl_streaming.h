@@ -90,6 +90,19 @@ struct sl_streaming_request_s {
 };
 
 
+/*
+ * Sources: "type on_demand" in a publishing point names a source type
+ * that a module registered; open() gives the request its media (a file
+ * for on-demand points): SL_OK, or a status (404, 403, 415, 500).
+ */
+typedef sl_int_t (*sl_streaming_source_pt)(sl_streaming_request_t *r,
+    sl_media_file_t *mf);
+
+typedef struct {
+    sl_str_t                  name;
+    sl_streaming_source_pt    open;
+} sl_streaming_source_type_t;
+
 /* protocols: "listen ... rtsp" finds its connection handler here */
 typedef struct {
     sl_str_t                  name;
@@ -110,6 +123,7 @@ typedef struct {
 typedef struct {
     sl_array_t                servers;      /* sl_streaming_core_srv_conf_t * */
     sl_array_t                protocols;    /* sl_streaming_protocol_t */
+    sl_array_t                source_types; /* sl_streaming_source_type_t */
     sl_array_t                listens;      /* sl_streaming_listen_t */
     sl_streaming_phase_t      phases[SL_STREAMING_PHASES];
 } sl_streaming_core_main_conf_t;
@@ -129,6 +143,13 @@ struct sl_streaming_core_pp_conf_s {
     sl_streaming_conf_ctx_t  *ctx;          /* main, srv and own pp confs */
     void                    **pp_conf;      /* ctx->pp_conf */
     sl_complex_value_t       *redirect;     /* "redirect URL" ($1..$9) */
+    sl_streaming_source_type_t  *type;      /* "type on_demand", or NULL */
+
+    sl_msec_t                 fast_start;   /* media sent fast at first */
+    sl_int_t                  fast_start_rate;  /* times real time */
+
+    sl_str_t                  file;         /* where it was written */
+    sl_uint_t                 line;
     unsigned                  exact:1;
     unsigned                  caseless:1;
 };
@@ -151,6 +172,16 @@ struct sl_streaming_core_pp_conf_s {
 /* adds a phase handler; from a module's postconfiguration */
 sl_int_t sl_streaming_add_handler(sl_conf_t *cf, sl_streaming_phase_e phase,
     sl_streaming_handler_pt h);
+/* registers a source type for "type"; from preconfiguration */
+sl_int_t sl_streaming_add_source_type(sl_conf_t *cf, const char *name,
+    sl_streaming_source_pt open);
+/*
+ * Opens the media of r's publishing point through its source type:
+ * SL_OK with mf open, or a status: 404 when the point has no "type" or
+ * the file is missing, 403, 415 for an unknown format, 500.
+ */
+sl_int_t sl_streaming_open_media(sl_streaming_request_t *r,
+    sl_media_file_t *mf);
 /* registers a protocol name for "listen"; from preconfiguration */
 sl_int_t sl_streaming_add_protocol(sl_conf_t *cf, const char *name,
     sl_connection_handler_pt handler);

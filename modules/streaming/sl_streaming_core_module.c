@@ -11,6 +11,12 @@
 static void *sl_streaming_core_create_main_conf(sl_conf_t *cf);
 static void *sl_streaming_core_create_srv_conf(sl_conf_t *cf);
 static void *sl_streaming_core_create_pp_conf(sl_conf_t *cf);
+static char *sl_streaming_core_merge_pp_conf(sl_conf_t *cf, void *parent,
+    void *child);
+static char *sl_streaming_core_type(sl_conf_t *cf, sl_command_t *cmd,
+    void *conf);
+static void sl_streaming_core_type_dump(sl_conf_dump_t *d, sl_command_t *cmd,
+    void *conf);
 static char *sl_streaming_core_server(sl_conf_t *cf, sl_command_t *cmd,
     void *conf);
 static char *sl_streaming_core_listen(sl_conf_t *cf, sl_command_t *cmd,
@@ -19,6 +25,11 @@ static void sl_streaming_core_listen_dump(sl_conf_dump_t *d,
     sl_command_t *cmd, void *conf);
 static char *sl_streaming_core_pp(sl_conf_t *cf, sl_command_t *cmd,
     void *conf);
+
+
+static sl_conf_num_bounds_t  sl_streaming_fast_start_rate_bounds = {
+    sl_conf_check_num_bounds, 1, 20
+};
 
 
 static sl_command_t  sl_streaming_core_commands[] = {
@@ -52,6 +63,30 @@ static sl_command_t  sl_streaming_core_commands[] = {
       offsetof(sl_streaming_core_pp_conf_t, redirect),
       NULL, NULL },
 
+    { sl_string("type"),
+      SL_STREAMING_PP_CONF | SL_CONF_TAKE1,
+      sl_streaming_core_type,
+      SL_STREAMING_PP_CONF_OFFSET,
+      0,
+      NULL,
+      sl_streaming_core_type_dump },
+
+    { sl_string("fast_start"),
+      SL_STREAMING_MAIN_CONF | SL_STREAMING_SRV_CONF | SL_STREAMING_PP_CONF
+      | SL_CONF_TAKE1,
+      sl_conf_set_msec_slot,
+      SL_STREAMING_PP_CONF_OFFSET,
+      offsetof(sl_streaming_core_pp_conf_t, fast_start),
+      NULL, NULL },
+
+    { sl_string("fast_start_rate"),
+      SL_STREAMING_MAIN_CONF | SL_STREAMING_SRV_CONF | SL_STREAMING_PP_CONF
+      | SL_CONF_TAKE1,
+      sl_conf_set_num_slot,
+      SL_STREAMING_PP_CONF_OFFSET,
+      offsetof(sl_streaming_core_pp_conf_t, fast_start_rate),
+      &sl_streaming_fast_start_rate_bounds, NULL },
+
       sl_null_command
 };
 
@@ -60,6 +95,7 @@ static sl_streaming_module_t  sl_streaming_core_module_ctx = {
     .create_main_conf = sl_streaming_core_create_main_conf,
     .create_srv_conf  = sl_streaming_core_create_srv_conf,
     .create_pp_conf   = sl_streaming_core_create_pp_conf,
+    .merge_pp_conf    = sl_streaming_core_merge_pp_conf,
 };
 
 
@@ -85,7 +121,9 @@ sl_streaming_core_create_main_conf(sl_conf_t *cf)
         || sl_array_init(&cmcf->protocols, cf->pool, 4,
                          sizeof(sl_streaming_protocol_t)) != SL_OK
         || sl_array_init(&cmcf->listens, cf->pool, 4,
-                         sizeof(sl_streaming_listen_t)) != SL_OK)
+                         sizeof(sl_streaming_listen_t)) != SL_OK
+        || sl_array_init(&cmcf->source_types, cf->pool, 4,
+                         sizeof(sl_streaming_source_type_t)) != SL_OK)
     {
         return NULL;
     }
@@ -117,7 +155,88 @@ sl_streaming_core_create_srv_conf(sl_conf_t *cf)
 static void *
 sl_streaming_core_create_pp_conf(sl_conf_t *cf)
 {
-    return sl_pcalloc(cf->pool, sizeof(sl_streaming_core_pp_conf_t));
+    sl_streaming_core_pp_conf_t  *ppcf;
+
+    ppcf = sl_pcalloc(cf->pool, sizeof(sl_streaming_core_pp_conf_t));
+    if (ppcf == NULL) {
+        return NULL;
+    }
+
+    ppcf->fast_start = SL_CONF_UNSET_MSEC;
+    ppcf->fast_start_rate = SL_CONF_UNSET;
+
+    if (cf->conf_file) {
+        ppcf->file = cf->conf_file->file.name;
+        ppcf->line = cf->conf_file->line;
+    }
+
+    return ppcf;
+}
+
+
+/* "type" and "redirect" belong to their point; delivery settings inherit */
+static char *
+sl_streaming_core_merge_pp_conf(sl_conf_t *cf sl_unused, void *parent,
+    void *child)
+{
+    sl_streaming_core_pp_conf_t  *prev = parent;
+    sl_streaming_core_pp_conf_t  *conf = child;
+
+    sl_conf_merge_msec_value(conf->fast_start, prev->fast_start, 3000);
+    sl_conf_merge_value(conf->fast_start_rate, prev->fast_start_rate, 4);
+
+    return SL_CONF_OK;
+}
+
+
+/* type NAME: a source type a module registered ("on_demand") */
+static char *
+sl_streaming_core_type(sl_conf_t *cf, sl_command_t *cmd sl_unused,
+    void *conf)
+{
+    sl_str_t                       *value;
+    sl_uint_t                       i;
+    sl_streaming_source_type_t     *st;
+    sl_streaming_core_pp_conf_t    *ppcf = conf;
+    sl_streaming_core_main_conf_t  *cmcf;
+
+    if (ppcf->type) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    cmcf = sl_streaming_conf_get_module_main_conf(cf,
+                                                  sl_streaming_core_module);
+    st = cmcf->source_types.elts;
+
+    for (i = 0; i < cmcf->source_types.nelts; i++) {
+        if (st[i].name.len == value[1].len
+            && sl_strncmp(st[i].name.data, value[1].data, value[1].len) == 0)
+        {
+            ppcf->type = &st[i];
+            return SL_CONF_OK;
+        }
+    }
+
+    sl_conf_log_error(SL_LOG_EMERG, cf, 0,
+                      "unknown publishing point type \"" SL_STR_FMT "\" in "
+                      "\"type\" directive (compiled in: %s)",
+                      SL_STR_ARG(&value[1]), sl_module_dirs);
+
+    return SL_CONF_ERROR;
+}
+
+
+static void
+sl_streaming_core_type_dump(sl_conf_dump_t *d, sl_command_t *cmd sl_unused,
+    void *conf)
+{
+    sl_streaming_core_pp_conf_t  *ppcf = conf;
+
+    if (ppcf->type) {
+        sl_conf_dump_line(d, "type " SL_STR_FMT ";",
+                          SL_STR_ARG(&ppcf->type->name));
+    }
 }
 
 
@@ -580,4 +699,21 @@ sl_streaming_redirect(sl_streaming_request_t *r, sl_str_t *url)
 
     return sl_complex_value_eval(r->pool, ppcf->redirect, &r->path,
                                  r->captures, r->ncaptures, url);
+}
+
+
+sl_int_t
+sl_streaming_open_media(sl_streaming_request_t *r, sl_media_file_t *mf)
+{
+    sl_streaming_core_pp_conf_t  *ppcf;
+
+    ppcf = sl_streaming_get_module_pp_conf(r, sl_streaming_core_module);
+
+    if (ppcf->type == NULL) {
+        sl_log_error(SL_LOG_INFO, r->log, 0,
+                     "no content: the publishing point has no \"type\"");
+        return 404;
+    }
+
+    return ppcf->type->open(r, mf);
 }
