@@ -14,6 +14,7 @@
 #define SL_RTSP_LOOKAHEAD     20        /* ms of media sent ahead */
 #define SL_RTSP_RTCP_INTERVAL 5000      /* ms between sender reports */
 #define SL_RTSP_MAX_PENDING   (256 * 1024)  /* unsent interleaved bytes */
+#define SL_RTSP_BYE_DELAY     500       /* media ms between the end and BYE */
 
 typedef struct sl_rtsp_session_s     sl_rtsp_session_t;
 typedef struct sl_rtsp_connection_s  sl_rtsp_connection_t;
@@ -95,6 +96,7 @@ struct sl_rtsp_session_s {
     sl_msec_t                last_rtcp;
 
     sl_media_unit_t          next;            /* read, not yet due */
+    int64_t                  bye_media;       /* media time to send BYE */
 
     u_char                  *pending;         /* interleaved bytes unsent */
     size_t                   pending_pos;

@@ -215,8 +215,21 @@ sl_rtsp_send_due(sl_rtsp_session_t *s)
         s->last_rtcp = sl_current_msec;
     }
 
-    if (s->eof) {
-        /* RTCP BYE tells players the stream has ended (RFC 3550 §6.6) */
+    if (!s->eof) {
+        return;
+    }
+
+    /*
+     * RTCP BYE tells players the stream has ended (RFC 3550 §6.6).  It
+     * travels on another socket than the last RTP packets and could pass
+     * them: it waits until the media clock is a while past the end.
+     */
+    if (s->bye_media == 0) {
+        s->bye_media = deadline + SL_RTSP_BYE_DELAY;
+        return;
+    }
+
+    if (sl_rtsp_media_clock(s) >= s->bye_media) {
         sl_rtsp_send_rtcp(s, 1);
         sl_rtsp_stop_playing(s);
     }

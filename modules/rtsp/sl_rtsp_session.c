@@ -734,6 +734,7 @@ sl_rtsp_play(sl_rtsp_connection_t *rc)
         start = s->mf.start_msec;
         s->has_next = 0;
         s->eof = 0;
+        s->bye_media = 0;
     }
 
     s->play_media = start;
