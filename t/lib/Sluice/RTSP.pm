@@ -153,6 +153,39 @@ sub _fill {
 
 # Reads one full response; undef on timeout, EOF or a malformed response
 # (see ->error).
+# Removes one interleaved frame from the buffer, counting its bytes per
+# channel in {frames}{CHANNEL} and {bytes}{CHANNEL}; undef on timeout.
+sub _take_frame {
+    my ($self, $deadline) = @_;
+    while (length($self->{buf}) < 4) {
+        return undef unless $self->_fill($deadline);
+    }
+    my ($ch, $len) = unpack('x C n', $self->{buf});
+    while (length($self->{buf}) < 4 + $len) {
+        return undef unless $self->_fill($deadline);
+    }
+    my $data = substr($self->{buf}, 4, $len);
+    substr($self->{buf}, 0, 4 + $len) = '';
+    $self->{frames}{$ch}++;
+    $self->{bytes}{$ch} += $len;
+    push @{$self->{rtcp}}, $data if $ch % 2;
+    return 1;
+}
+
+# Reads interleaved frames for SECONDS (or until the connection closes);
+# returns the frame counts per channel.
+sub read_frames {
+    my ($self, $seconds) = @_;
+    my $deadline = time() + $seconds;
+    while (time() < $deadline) {
+        if (length $self->{buf} && $self->{buf} !~ /^\$/) {
+            last;       # a response: the caller reads it
+        }
+        last unless defined $self->_take_frame($deadline);
+    }
+    return $self->{frames} // {};
+}
+
 sub read_response {
     my ($self, %opts) = @_;
     my $deadline = time() + ($opts{timeout} // $self->{timeout});
@@ -160,6 +193,11 @@ sub read_response {
     my $end;
     while (1) {
         $self->{buf} =~ s/^(?:\r?\n)+//;
+        # interleaved RTP/RTCP frames ($ channel length data) are counted
+        if ($self->{buf} =~ /^\$/) {
+            return undef unless $self->_take_frame($deadline);
+            next;
+        }
         if ($self->{buf} =~ /\r?\n\r?\n/) {
             $end = $+[0];
             last;
