@@ -30,6 +30,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1065,6 +1066,7 @@ static void
 sl_report(double wall)
 {
     char           p50[32], p99[32], pmax[32], range[32];
+    struct rusage  ru;
     int            i, k, n, held, rt, rt_b, rt_t, failed, first, a1;
     double        *lat, secs;
     uint64_t       packets, bytes, gaps, reord;
@@ -1181,7 +1183,12 @@ sl_report(double wall)
         }
     }
 
-    printf("},\"warnings\":{\"no_rtp_info\":%llu,\"no_sdp_range\":%llu,"
+    getrusage(RUSAGE_SELF, &ru);
+    printf("},\"client_cpu_s\":%.2f",
+           ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
+           + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+
+    printf(",\"warnings\":{\"no_rtp_info\":%llu,\"no_sdp_range\":%llu,"
            "\"no_session_timeout\":%llu,\"server_requests\":%llu}}\n",
            (unsigned long long) sl_warn_no_rtp_info,
            (unsigned long long) sl_warn_no_range,
