@@ -315,7 +315,8 @@ sub run_cmd {
 
     my $tmp = $self->{_testdir} // tempdir(CLEANUP => 1);
     my $n = ++$self->{_cmd_n};
-    my ($out, $err) = ("$tmp/cmd$n.out", "$tmp/cmd$n.err");
+    # the pid too: children of a test may run commands at the same time
+    my ($out, $err) = ("$tmp/cmd$$.$n.out", "$tmp/cmd$$.$n.err");
 
     _note_cmd(@$argv);
 
