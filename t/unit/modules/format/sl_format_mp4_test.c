@@ -541,10 +541,38 @@ check_all(const mp4_opts_t *o, uint32_t v_first, uint32_t a_first)
 }
 
 
+/*
+ * SL_TEST_MP4_CORPUS=dir writes every file checked here into dir, as
+ * seeds for t/fuzz/sl_fuzz_mp4
+ */
+static void
+save(void)
+{
+    int          fd;
+    char         path[512];
+    const char  *dir;
+    static int   n;
+
+    dir = getenv("SL_TEST_MP4_CORPUS");
+    if (dir == NULL) {
+        return;
+    }
+
+    snprintf(path, sizeof(path), "%s/built-%02d.mp4", dir, n++);
+
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd != -1) {
+        CU_ASSERT(write(fd, file, file_len) == (ssize_t) file_len);
+        close(fd);
+    }
+}
+
+
 static void
 check_file(const mp4_opts_t *o)
 {
     build(o);
+    save();
 
     CU_ASSERT_EQUAL_FATAL(open_mem(file, file_len), SL_OK);
 
