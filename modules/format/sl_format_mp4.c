@@ -1589,6 +1589,7 @@ sl_mp4_data(sl_media_file_t *mf, sl_mp4_t *mp4, off_t off, size_t size)
 static sl_int_t
 sl_format_mp4_read(sl_media_file_t *mf, sl_media_unit_t *mu)
 {
+    off_t           pos;
     uint32_t        size;
     sl_uint_t       i;
     sl_mp4_t       *mp4;
@@ -1619,10 +1620,7 @@ sl_format_mp4_read(sl_media_file_t *mf, sl_media_unit_t *mu)
         return SL_ERROR;
     }
 
-    mu->data = sl_mp4_data(mf, mp4, t->pos, size);
-    if (mu->data == NULL) {
-        return SL_ERROR;
-    }
+    pos = t->pos;
 
     mu->len = size;
     mu->track = t->track;
@@ -1631,7 +1629,15 @@ sl_format_mp4_read(sl_media_file_t *mf, sl_media_unit_t *mu)
     mu->duration = t->stts_delta;
     mu->keyframe = (t->stss.buf == NULL || t->stss_next == t->sample + 1);
 
-    return sl_mp4_advance(mf, t, size);
+    /* the data last: moving the cursor may move the file's window */
+
+    if (sl_mp4_advance(mf, t, size) != SL_OK) {
+        return SL_ERROR;
+    }
+
+    mu->data = sl_mp4_data(mf, mp4, pos, size);
+
+    return (mu->data != NULL) ? SL_OK : SL_ERROR;
 }
 
 

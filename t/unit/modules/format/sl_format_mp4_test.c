@@ -750,6 +750,155 @@ test_fd_big_sample(void)
 }
 
 
+/*
+ * Through pread(), tables far from the samples and longer than the
+ * reader's caches: moving the cursor refills a cache, which moves the
+ * file's window; the unit's bytes must still be the sample's.  One AAC
+ * track of 200 one-sample chunks, 70 KB of free between moov and mdat.
+ */
+static void
+test_fd_window(void)
+{
+    int              fd;
+    mb_t             b;
+    char             path[] = "/tmp/sl_mp4_test_XXXXXX";
+    size_t           i, mdat, n;
+    sl_int_t         rc;
+    sl_media_unit_t  mu;
+
+    if (file == NULL) {
+        file = malloc(MP4_MAX);
+    }
+
+    b.buf = file;
+    b.len = 0;
+
+    /* twice: the first pass finds where mdat starts */
+    for (i = 0; i < 2; i++) {
+        mdat = b.len;
+        b.len = 0;
+        b.depth = 0;
+
+        open_box(&b, "ftyp");
+        put(&b, "isom", 4);
+        put32(&b, 0);
+        close_box(&b);
+
+        open_box(&b, "moov");
+        open_box(&b, "trak");
+        open_box(&b, "mdia");
+        full_box(&b, "mdhd", 0);
+        put32(&b, 0);
+        put32(&b, 0);
+        put32(&b, 8000);
+        put32(&b, 200 * 1024);
+        put32(&b, 0);
+        close_box(&b);
+        full_box(&b, "hdlr", 0);
+        put32(&b, 0);
+        put(&b, "soun", 4);
+        zeros(&b, 13);
+        close_box(&b);
+        open_box(&b, "minf");
+        open_box(&b, "stbl");
+        full_box(&b, "stsd", 0);
+        put32(&b, 1);
+        open_box(&b, "mp4a");
+        zeros(&b, 6);
+        put16(&b, 1);
+        zeros(&b, 8);
+        put16(&b, 1);
+        put16(&b, 16);
+        put32(&b, 0);
+        put32(&b, 8000u << 16);
+        full_box(&b, "esds", 0);
+        put(&b, "\x03\x16\x00\x01\x00\x04\x11\x40\x15", 9);
+        zeros(&b, 11);
+        put(&b, "\x05\x02\x15\x88", 4);
+        close_box(&b);
+        close_box(&b);
+        close_box(&b);
+        full_box(&b, "stts", 0);
+        put32(&b, 1);
+        put32(&b, 200);
+        put32(&b, 1024);
+        close_box(&b);
+        full_box(&b, "stsz", 0);
+        put32(&b, 0);
+        put32(&b, 200);
+        for (n = 0; n < 200; n++) {
+            put32(&b, 10 + n % 7);
+        }
+        close_box(&b);
+        full_box(&b, "stsc", 0);
+        put32(&b, 1);
+        put32(&b, 1);
+        put32(&b, 1);
+        put32(&b, 1);
+        close_box(&b);
+        full_box(&b, "stco", 0);
+        put32(&b, 200);
+        for (n = 0; n < 200; n++) {
+            put32(&b, (uint32_t) (mdat + 8 + 16 * n));
+        }
+        close_box(&b);
+        close_box(&b);
+        close_box(&b);
+        close_box(&b);
+        close_box(&b);
+        close_box(&b);
+
+        open_box(&b, "free");
+        zeros(&b, 70 * 1024);
+        close_box(&b);
+    }
+
+    open_box(&b, "mdat");
+    for (n = 0; n < 200; n++) {
+        memset(b.buf + b.len, (int) n, 16);
+        b.len += 16;
+    }
+    close_box(&b);
+
+    CU_ASSERT_EQUAL_FATAL(b.len - 8 - 200 * 16, mdat);
+    file_len = b.len;
+
+    fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd != -1);
+    unlink(path);
+    CU_ASSERT_FATAL(write(fd, file, file_len) == (ssize_t) file_len);
+
+    sl_memzero(&mf, sizeof(sl_media_file_t));
+    mf.fd = fd;
+    mf.size = file_len;
+    mf.pool = sl_unit_pool();
+    mf.log = sl_unit_log();
+    mf.duration_msec = -1;
+    fmt = sl_media_format("mp4");
+
+    CU_ASSERT_EQUAL_FATAL(fmt->open(&mf), SL_OK);
+    CU_ASSERT_EQUAL(mf.tracks[0].sample_rate, 8000);
+    CU_ASSERT_EQUAL(mf.tracks[0].channels, 1);
+
+    for (n = 0; (rc = fmt->read(&mf, &mu)) == SL_OK; n++) {
+        CU_ASSERT_EQUAL(mu.len, 10 + n % 7);
+        CU_ASSERT_EQUAL(mu.dts, (int64_t) n * 1024);
+
+        for (i = 0; i < mu.len; i++) {
+            if (mu.data[i] != (u_char) n) {
+                CU_FAIL("sample bytes");
+                break;
+            }
+        }
+    }
+
+    CU_ASSERT_EQUAL(rc, SL_DONE);
+    CU_ASSERT_EQUAL(n, 200);
+
+    close(fd);
+}
+
+
 /* opening or reading must fail cleanly, never crash */
 static sl_int_t
 open_and_read(const u_char *data, size_t len)
@@ -945,6 +1094,7 @@ SL_UNIT_SUITE(sl_format_mp4,
     { "no stss, constant stsz", test_no_stss },
     { "seek to a keyframe", test_seek },
     { "pread and a sample over the window", test_fd_big_sample },
+    { "pread with tables far from the samples", test_fd_window },
     { "truncated files", test_truncated },
     { "malformed boxes", test_malformed },
     { "cleanup", test_cleanup })
