@@ -109,7 +109,7 @@ typedef struct {
 } sl_mp4_trak_t;
 
 typedef struct {
-    sl_mp4_trak_t   *traks;
+    sl_mp4_trak_t   *traks[SL_MEDIA_MAX_TRACKS];
     sl_uint_t        ntraks;
     u_char          *big;              /* samples over SL_MEDIA_BUF_SIZE */
     size_t           big_size;
@@ -249,7 +249,7 @@ sl_mp4_body(sl_media_file_t *mf, sl_mp4_box_t *b, size_t len)
 /*
  * A table box: a full box header, for stsz the constant sample size,
  * the entry count, then entries of esize bytes, which must fit the box.
- * The cache of cap bytes is allocated here.
+ * The cache of cap bytes is allocated when the track is kept.
  */
 static sl_int_t
 sl_mp4_table(sl_media_file_t *mf, sl_mp4_box_t *b, sl_mp4_table_t *t,
@@ -278,20 +278,13 @@ sl_mp4_table(sl_media_file_t *mf, sl_mp4_box_t *b, sl_mp4_table_t *t,
 
     if (is_stsz && *sample_size) {
         /* no table: the count is the number of samples */
+        t->cap = 0;
         return SL_OK;
     }
 
     if ((uint64_t) t->n * esize > (uint64_t) (b->end - t->off)) {
         mf->error = "table larger than its box";
         return SL_ERROR;
-    }
-
-    if (t->buf == NULL) {
-        t->buf = sl_palloc(mf->pool, cap);
-        if (t->buf == NULL) {
-            mf->error = "out of memory";
-            return SL_ERROR;
-        }
     }
 
     return SL_OK;
@@ -1186,9 +1179,17 @@ sl_mp4_advance(sl_media_file_t *mf, sl_mp4_trak_t *t, uint32_t size)
 static sl_int_t
 sl_mp4_keep(sl_media_file_t *mf, sl_mp4_t *mp4, sl_mp4_parse_t *ps)
 {
-    uint32_t          nsamples;
-    sl_mp4_trak_t    *t;
-    sl_media_track_t *tr;
+    uint32_t           nsamples;
+    sl_uint_t          i;
+    sl_mp4_trak_t     *t;
+    sl_mp4_table_t    *tb;
+    sl_media_track_t  *tr;
+
+    static const size_t  tables[] = {
+        offsetof(sl_mp4_trak_t, stts), offsetof(sl_mp4_trak_t, ctts),
+        offsetof(sl_mp4_trak_t, stss), offsetof(sl_mp4_trak_t, stsz),
+        offsetof(sl_mp4_trak_t, stsc), offsetof(sl_mp4_trak_t, stco)
+    };
 
     if (ps->tr.codec == SL_CODEC_NONE
         || (ps->handler != SL_MP4_VIDE && ps->handler != SL_MP4_SOUN)
@@ -1215,7 +1216,12 @@ sl_mp4_keep(sl_media_file_t *mf, sl_mp4_t *mp4, sl_mp4_parse_t *ps)
         return SL_OK;
     }
 
-    t = &mp4->traks[mp4->ntraks];
+    t = sl_palloc(mf->pool, sizeof(sl_mp4_trak_t));
+    if (t == NULL) {
+        mf->error = "out of memory";
+        return SL_ERROR;
+    }
+
     *t = ps->t;
     t->track = mf->ntracks;
     t->timescale = ps->timescale;
@@ -1223,7 +1229,19 @@ sl_mp4_keep(sl_media_file_t *mf, sl_mp4_t *mp4, sl_mp4_parse_t *ps)
 
     if (t->stss.n == 0) {
         /* an empty stss, like none: every sample is a sync sample */
-        t->stss.buf = NULL;
+        t->stss.cap = 0;
+    }
+
+    for (i = 0; i < sl_nelems(tables); i++) {
+        tb = (sl_mp4_table_t *) ((u_char *) t + tables[i]);
+
+        if (tb->cap && tb->n) {
+            tb->buf = sl_palloc(mf->pool, tb->cap);
+            if (tb->buf == NULL) {
+                mf->error = "out of memory";
+                return SL_ERROR;
+            }
+        }
     }
 
     if (ps->duration > SL_MP4_MAX_DTS) {
@@ -1243,7 +1261,7 @@ sl_mp4_keep(sl_media_file_t *mf, sl_mp4_t *mp4, sl_mp4_parse_t *ps)
         return SL_ERROR;
     }
 
-    mp4->ntraks++;
+    mp4->traks[mp4->ntraks++] = t;
     mf->ntracks++;
 
     if (ps->duration > 0
@@ -1304,13 +1322,6 @@ sl_format_mp4_open(sl_media_file_t *mf)
 
     mp4 = sl_pcalloc(mf->pool, sizeof(sl_mp4_t));
     if (mp4 == NULL) {
-        mf->error = "out of memory";
-        return SL_ERROR;
-    }
-
-    mp4->traks = sl_pcalloc(mf->pool,
-                            SL_MEDIA_MAX_TRACKS * sizeof(sl_mp4_trak_t));
-    if (mp4->traks == NULL) {
         mf->error = "out of memory";
         return SL_ERROR;
     }
@@ -1470,8 +1481,8 @@ sl_format_mp4_seek(sl_media_file_t *mf, int64_t msec)
     }
 
     for (i = 0; i < mp4->ntraks; i++) {
-        if (mf->tracks[mp4->traks[i].track].codec == SL_CODEC_H264) {
-            video = &mp4->traks[i];
+        if (mf->tracks[mp4->traks[i]->track].codec == SL_CODEC_H264) {
+            video = mp4->traks[i];
             break;
         }
     }
@@ -1494,7 +1505,7 @@ sl_format_mp4_seek(sl_media_file_t *mf, int64_t msec)
     mf->start_msec = start;
 
     for (i = 0; i < mp4->ntraks; i++) {
-        t = &mp4->traks[i];
+        t = mp4->traks[i];
 
         if (t == video) {
             continue;
@@ -1599,7 +1610,7 @@ sl_format_mp4_read(sl_media_file_t *mf, sl_media_unit_t *mu)
     best = NULL;
 
     for (i = 0; i < mp4->ntraks; i++) {
-        t = &mp4->traks[i];
+        t = mp4->traks[i];
 
         if (t->sample >= t->nsamples) {
             continue;
