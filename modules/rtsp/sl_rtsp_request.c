@@ -34,10 +34,46 @@ sl_rtsp_srv_conf(sl_connection_t *c)
 }
 
 
+/*
+ * An idle control connection (thousands of them while their sessions
+ * play) holds no buffer: the input buffer is freed once every request in
+ * it is answered, the output buffer once it is sent.
+ */
+static void
+sl_rtsp_free_buffers(void *data)
+{
+    sl_rtsp_connection_t  *rc = data;
+
+    if (rc->in && rc->in_len == 0) {
+        sl_free(rc->in);
+        rc->in = NULL;
+    }
+
+    if (rc->out && rc->out_len == 0) {
+        sl_free(rc->out);
+        rc->out = NULL;
+    }
+}
+
+
+/* the connection is closed: whatever is left goes */
+static void
+sl_rtsp_cleanup_buffers(void *data)
+{
+    sl_rtsp_connection_t  *rc = data;
+
+    sl_free(rc->in);
+    sl_free(rc->out);
+    rc->in = NULL;
+    rc->out = NULL;
+}
+
+
 void
 sl_rtsp_init_connection(sl_connection_t *c)
 {
     sl_rtsp_srv_conf_t    *rscf;
+    sl_pool_cleanup_t     *cln;
     sl_rtsp_connection_t  *rc;
 
     rscf = sl_rtsp_srv_conf(c);
@@ -50,13 +86,16 @@ sl_rtsp_init_connection(sl_connection_t *c)
 
     rc->connection = c;
     sl_queue_init(&rc->sessions);
-    rc->in = sl_palloc(c->pool, rscf->max_request);
-    rc->out = sl_palloc(c->pool, SL_RTSP_OUT_SIZE);
 
-    if (rc->in == NULL || rc->out == NULL) {
+    /* the buffers exist only while a request or a response is in them */
+    cln = sl_pool_cleanup_add(c->pool, 0);
+    if (cln == NULL) {
         sl_close_connection(c);
         return;
     }
+
+    cln->handler = sl_rtsp_cleanup_buffers;
+    cln->data = rc;
 
     c->data = rc;
     c->log->handler = sl_rtsp_log_context;
@@ -120,6 +159,14 @@ sl_rtsp_read_handler(sl_event_t *rev)
             continue;
         }
 
+        if (rc->in == NULL) {
+            rc->in = sl_alloc(rscf->max_request, c->log);
+            if (rc->in == NULL) {
+                sl_rtsp_close(rc);
+                return;
+            }
+        }
+
         n = sl_recv(c, rc->in + rc->in_len, rscf->max_request - rc->in_len);
 
         if (n == SL_AGAIN) {
@@ -149,6 +196,10 @@ sl_rtsp_read_handler(sl_event_t *rev)
     }
 
     sl_rtsp_flush(rc);
+
+    if (!c->destroyed) {
+        sl_rtsp_free_buffers(rc);
+    }
 }
 
 
@@ -437,6 +488,14 @@ sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status,
 {
     u_char  *p, *last;
 
+    if (rc->out == NULL) {
+        rc->out = sl_alloc(SL_RTSP_OUT_SIZE, rc->connection->log);
+        if (rc->out == NULL) {
+            rc->close_after = 1;
+            return;
+        }
+    }
+
     p = rc->out + rc->out_len;
     last = rc->out + SL_RTSP_OUT_SIZE;
 
@@ -518,7 +577,10 @@ sl_rtsp_flush(sl_rtsp_connection_t *rc)
 
     if (rc->close_after) {
         sl_rtsp_close(rc);
+        return;
     }
+
+    sl_rtsp_free_buffers(rc);
 }
 
 
