@@ -20,6 +20,10 @@
 #define SL_TS_TAIL           65536
 #define SL_TS_TAIL_STEPS     64
 #define SL_TS_SEEK_STEPS     8
+#define SL_TS_KEY_STEPS      6             /* windows a key seek scans */
+#define SL_TS_KEY_BACK       3             /* seconds a window starts early */
+#define SL_TS_KEY_BUDGET     (8 * 1024 * 1024)   /* bytes a key seek reads */
+#define SL_TS_PTS_WRAP       ((int64_t) 1 << 33)
 
 
 /* one sample of the clock: a PCR, or a PTS/DTS when there is no PCR */
@@ -37,8 +41,14 @@ typedef struct {
 
     uint16_t         clock_pid;
     uint16_t         video_pid;
+    uint16_t         key_pid;   /* PES times seeks: video, else audio */
     unsigned         use_pts:1;
     unsigned         have_b:1;
+    unsigned         h264:1;    /* the video is H.264 */
+    unsigned         rai:1;     /* the video marks random access points */
+    unsigned         have_pts:1;
+
+    int64_t          first_pts; /* of key_pid, 90 kHz */
 
     double           avg_rate;  /* ticks per byte over the file */
     double           rate;      /* between a and b, or the last known */
@@ -57,6 +67,7 @@ typedef struct {
     uint16_t         pcr_seen_pid;   /* first PID seen carrying a PCR */
     uint16_t         pes_seen_pid;   /* first PID seen with a PTS */
     unsigned         have_pmt:1;
+    unsigned         h264:1;         /* the video's stream_type is 0x1b */
 } sl_ts_psi_t;
 
 
@@ -297,12 +308,114 @@ sl_ts_sample(const u_char *p, off_t pkt, uint16_t pid, sl_uint_t use_pts,
 }
 
 
-/* does packet p (of the video PID) start a PES at a random access point */
+/*
+ * The PTS (90 kHz) of a PES header starting in packet p (ISO/IEC 13818-1
+ * §2.4.3.7), and the offset in p of the PES data after the header.
+ */
+static sl_uint_t
+sl_ts_pes_pts(const u_char *p, int64_t *pts, size_t *data)
+{
+    size_t         off;
+    const u_char  *q;
+
+    if (!sl_ts_pusi(p)) {
+        return 0;
+    }
+
+    off = sl_ts_payload(p);
+
+    if (off == 0 || off + 14 > SL_TS_PACKET) {
+        return 0;
+    }
+
+    q = p + off;
+
+    if (q[0] != 0 || q[1] != 0 || q[2] != 1) {
+        return 0;
+    }
+
+    switch (q[3]) {
+    case 0xbc: case 0xbe: case 0xbf: case 0xf0: case 0xf1: case 0xf2:
+    case 0xf8: case 0xff:
+        return 0;
+    }
+
+    if ((q[6] & 0xc0) != 0x80 || !(q[7] & 0x80)) {
+        return 0;
+    }
+
+    *pts = sl_ts_timestamp(q + 9);
+    *data = off + 9 + q[8];
+
+    return 1;
+}
+
+
+/*
+ * Does the H.264 data at p[off] (Annex B byte stream, ITU-T H.264 §B.1)
+ * begin an IDR picture: is its first NAL unit, after access unit
+ * delimiters and SEI, an IDR slice (type 5) or a sequence parameter set
+ * (type 7)?  Only the NAL units in this packet are looked at.
+ */
+static sl_uint_t
+sl_ts_h264_key(const u_char *p, size_t off)
+{
+    size_t     i;
+    sl_uint_t  type;
+
+    for (i = off; i + 3 < SL_TS_PACKET; i++) {
+        if (p[i] != 0 || p[i + 1] != 0 || p[i + 2] != 1) {
+            continue;
+        }
+
+        type = p[i + 3] & 0x1f;
+
+        if (type == 9 || type == 6) {
+            i += 3;
+            continue;
+        }
+
+        return type == 5 || type == 7;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Does packet p (of the video PID) start a PES at a random access point:
+ * random_access_indicator set in its adaptation field (§2.4.3.5); or,
+ * for H.264 that never sets it, an IDR picture at the start of the PES
+ * data.
+ */
 static sl_uint_t
 sl_ts_random_access(sl_ts_t *ts, const u_char *p)
 {
-    return sl_ts_pid(p) == ts->video_pid && sl_ts_pusi(p) && (p[3] & 0x20)
-           && p[4] > 0 && (p[5] & 0x40);
+    size_t   data;
+    int64_t  pts;
+
+    if (sl_ts_pid(p) != ts->video_pid || !sl_ts_pusi(p)) {
+        return 0;
+    }
+
+    if ((p[3] & 0x20) && p[4] > 0 && (p[5] & 0x40)) {
+        return 1;
+    }
+
+    return !ts->rai && ts->h264 && sl_ts_pes_pts(p, &pts, &data)
+           && sl_ts_h264_key(p, data);
+}
+
+
+/* PTS relative to the first one, in (-2^32, 2^32) 90 kHz ticks */
+static int64_t
+sl_ts_pts_rel(sl_ts_t *ts, int64_t pts)
+{
+    int64_t  d;
+
+    d = (pts - ts->first_pts + SL_TS_PTS_WRAP) % SL_TS_PTS_WRAP;
+
+    return d < SL_TS_PTS_WRAP / 2 ? d : d - SL_TS_PTS_WRAP;
 }
 
 
@@ -506,6 +619,7 @@ sl_ts_read_psi(sl_media_file_t *mf, sl_ts_t *ts, sl_ts_psi_t *psi)
     psi->pcr_seen_pid = SL_TS_NO_PID;
     psi->pes_seen_pid = SL_TS_NO_PID;
     psi->have_pmt = 0;
+    psi->h264 = 0;
 
     for (off = ts->start; off < ts->start + SL_TS_PSI_SCAN;
          off += SL_TS_PACKET)
@@ -570,6 +684,7 @@ sl_ts_read_psi(sl_media_file_t *mf, sl_ts_t *ts, sl_ts_psi_t *psi)
 
             if (psi->video_pid == SL_TS_NO_PID && sl_ts_is_video(s[i])) {
                 psi->video_pid = pid;
+                psi->h264 = (s[i] == 0x1b);
 
             } else if (psi->audio_pid == SL_TS_NO_PID
                        && sl_ts_is_audio(s[i]))
@@ -693,6 +808,65 @@ sl_ts_clock(sl_media_file_t *mf, sl_ts_t *ts, uint16_t pid,
 }
 
 
+/*
+ * The first PTS of the PES of key_pid, which seeks time from, within
+ * SL_TS_PSI_SCAN bytes; for video, whether its first random access point
+ * is marked by random_access_indicator (else IDR pictures are looked for,
+ * see sl_ts_random_access()).
+ */
+static sl_int_t
+sl_ts_first_pts(sl_media_file_t *mf, sl_ts_t *ts)
+{
+    off_t      off;
+    size_t     data;
+    u_char    *p;
+    int64_t    pts;
+    sl_int_t   rc;
+
+    if (ts->key_pid == SL_TS_NO_PID) {
+        return SL_OK;
+    }
+
+    for (off = ts->start; off < ts->start + SL_TS_PSI_SCAN;
+         off += SL_TS_PACKET)
+    {
+        rc = sl_ts_packet(mf, NULL, &off, &p);
+
+        if (rc == SL_ERROR) {
+            return SL_ERROR;
+        }
+
+        if (rc == SL_DONE) {
+            break;
+        }
+
+        if (sl_ts_pid(p) != ts->key_pid || !sl_ts_pes_pts(p, &pts, &data)) {
+            continue;
+        }
+
+        if (!ts->have_pts) {
+            ts->first_pts = pts;
+            ts->have_pts = 1;
+        }
+
+        if (ts->key_pid != ts->video_pid) {
+            break;
+        }
+
+        if ((p[3] & 0x20) && p[4] > 0 && (p[5] & 0x40)) {
+            ts->rai = 1;
+            break;
+        }
+
+        if (ts->h264 && sl_ts_h264_key(p, data)) {
+            break;
+        }
+    }
+
+    return SL_OK;
+}
+
+
 /* positions at pos (at or before clock sample c's packet) */
 static sl_int_t
 sl_ts_land(sl_media_file_t *mf, sl_ts_t *ts, const sl_ts_clock_t *c,
@@ -749,6 +923,9 @@ sl_format_mpegts_open(sl_media_file_t *mf)
     }
 
     ts->video_pid = psi.video_pid;
+    ts->h264 = psi.h264;
+    ts->key_pid = (psi.video_pid != SL_TS_NO_PID) ? psi.video_pid
+                                                   : psi.audio_pid;
 
     tr = &mf->tracks[0];
     sl_memzero(tr, sizeof(sl_media_track_t));
@@ -782,6 +959,10 @@ sl_format_mpegts_open(sl_media_file_t *mf)
     }
 
     if (rc != SL_OK) {
+        return SL_ERROR;
+    }
+
+    if (sl_ts_first_pts(mf, ts) != SL_OK) {
         return SL_ERROR;
     }
 
@@ -877,6 +1058,203 @@ sl_format_mpegts_read(sl_media_file_t *mf, sl_media_unit_t *mu)
 
 
 /*
+ * A random access point for a seek: the packet starting the PES, its PTS
+ * relative to the first one (90 kHz), and the last clock sample at or
+ * before that packet.
+ */
+typedef struct {
+    off_t            pos;
+    int64_t          pts;
+    sl_ts_clock_t    clock;
+} sl_ts_key_t;
+
+
+/*
+ * Scans the packets from from up to to for the random access points of
+ * key_pid (every PES start for audio) whose PTS is at or before
+ * target_pts and whose clock time is at or before target_t, keeping the
+ * latest in *best (pos -1: none yet).  Stops at the first PES of key_pid
+ * whose PTS is past target_pts (*past set): no later one can be earlier.
+ * *end is where it stopped, *last the last PTS seen (or INT64_MIN).
+ */
+static sl_int_t
+sl_ts_scan_keys(sl_media_file_t *mf, sl_ts_t *ts, off_t from, off_t to,
+    int64_t target_pts, int64_t target_t, sl_ts_key_t *best,
+    sl_uint_t *past, int64_t *last, off_t *end)
+{
+    off_t           off;
+    size_t          data;
+    u_char         *p;
+    int64_t         pts;
+    sl_int_t        rc;
+    sl_uint_t       clocked;
+    sl_ts_clock_t   clock, c;
+
+    *past = 0;
+    *last = INT64_MIN;
+
+    /* before the first sample, times are those of the first one */
+    clocked = (from <= ts->first.pkt);
+    clock = ts->first;
+
+    for (off = from; off < to; off += SL_TS_PACKET) {
+        rc = sl_ts_packet(mf, NULL, &off, &p);
+
+        if (rc == SL_ERROR) {
+            return SL_ERROR;
+        }
+
+        if (rc == SL_DONE) {
+            off = mf->size;
+            break;
+        }
+
+        if (sl_ts_sample(p, off, ts->clock_pid, ts->use_pts, &c)
+            && c.pkt >= ts->first.pkt)
+        {
+            c.t = (c.raw - ts->first.raw + SL_TS_WRAP) % SL_TS_WRAP;
+            clock = c;
+            clocked = 1;
+        }
+
+        if (sl_ts_pid(p) != ts->key_pid || !sl_ts_pes_pts(p, &pts, &data)) {
+            continue;
+        }
+
+        pts = sl_ts_pts_rel(ts, pts);
+
+        if (pts > target_pts) {
+            *past = 1;
+            break;
+        }
+
+        *last = pts;
+
+        if (clocked && clock.t <= target_t
+            && (ts->key_pid != ts->video_pid || sl_ts_random_access(ts, p))
+            && (best->pos < 0 || pts >= best->pts))
+        {
+            best->pos = off;
+            best->pts = pts;
+            best->clock = clock;
+        }
+    }
+
+    *end = sl_min(off, mf->size);
+
+    return SL_OK;
+}
+
+
+/*
+ * Seeks by the PES PTS, the timeline players show, relative to the first
+ * PTS of key_pid: to the latest random access point of the video (any
+ * audio PES without video) whose PTS is at or before msec.  The first
+ * window starts SL_TS_KEY_BACK seconds of bytes before the byte the
+ * average rate puts at msec and is scanned forward; when the first PES
+ * in it is already past msec the next window starts that much earlier,
+ * when it ends before msec the next one starts where the PTS seen so far
+ * put msec.  At most SL_TS_KEY_STEPS windows and SL_TS_KEY_BUDGET bytes.
+ * Lands on the packet that starts the PES, its dts interpolated from the
+ * clock as for every unit.  SL_DONE when none was found.
+ */
+static sl_int_t
+sl_ts_seek_key(sl_media_file_t *mf, sl_ts_t *ts, int64_t msec)
+{
+    off_t         back, guess, from, to, end, budget, found;
+    int64_t       target_pts, target_t, last;
+    sl_uint_t     i, past, jumped;
+    sl_ts_key_t   best;
+
+    if (!ts->have_pts || ts->avg_rate <= 0) {
+        return SL_DONE;
+    }
+
+    if ((ts->key_pid == ts->video_pid && !ts->rai && !ts->h264)
+        || msec > SL_TS_MAX_TIME / SL_TS_CLOCK)
+    {
+        return SL_DONE;
+    }
+
+    target_pts = msec * 90;
+    target_t = msec * (SL_TS_CLOCK / 1000);
+
+    back = (off_t) ((double) SL_TS_KEY_BACK * SL_TS_CLOCK / ts->avg_rate);
+    back = sl_max(back, 64 * 1024);
+    back = sl_min(back, SL_TS_KEY_BUDGET / 4);
+
+    guess = ts->first.pos + (off_t) sl_min((double) target_t / ts->avg_rate,
+                                           (double) mf->size);
+
+    best.pos = -1;
+    best.pts = 0;
+    budget = SL_TS_KEY_BUDGET;
+    jumped = 0;
+
+    for (i = 0; i < SL_TS_KEY_STEPS && budget > 0; i++) {
+        from = sl_max(guess - back, ts->start);
+        from = sl_min(from, mf->size);
+        from = ts->start + (from - ts->start) / SL_TS_PACKET * SL_TS_PACKET;
+        to = from + sl_min(3 * back, budget);
+
+        found = best.pos;
+
+        if (sl_ts_scan_keys(mf, ts, from, to, target_pts, target_t, &best,
+                            &past, &last, &end)
+            != SL_OK)
+        {
+            return SL_ERROR;
+        }
+
+        budget -= sl_max(end - from, SL_TS_PACKET);
+
+        if (past) {
+            if (best.pos != found || (best.pos >= 0 && !jumped)
+                || from <= ts->start)
+            {
+                break;
+            }
+
+            /* the first PES here is already past msec: look earlier */
+            guess = from;
+            continue;
+        }
+
+        if (end >= mf->size) {
+            break;
+        }
+
+        /* the window ended before msec: go on from where the PTS put it */
+
+        guess = end + back;
+
+        if (last != INT64_MIN
+            && target_pts - last > 2 * SL_TS_KEY_BACK * 90000)
+        {
+            guess = end + (off_t) sl_min((double) (target_pts - last) * 300
+                                         / ts->avg_rate, (double) mf->size);
+            jumped = 1;
+        }
+    }
+
+    if (best.pos < 0) {
+        return SL_DONE;
+    }
+
+    if (best.pos <= ts->first.pkt) {
+        if (sl_ts_land(mf, ts, &ts->first, ts->start) != SL_OK) {
+            return SL_ERROR;
+        }
+
+    } else if (sl_ts_land(mf, ts, &best.clock, best.pos) != SL_OK) {
+        return SL_ERROR;
+    }
+
+    return mf->start_msec <= msec ? SL_OK : SL_DONE;
+}
+
+
+/*
  * Looks for the latest clock sample at or before msec: the first guess
  * interpolates between the samples known around it (the first one, the
  * end of the file), each next one between the best sample so far (lo)
@@ -886,16 +1264,13 @@ sl_format_mpegts_read(sl_media_file_t *mf, sl_media_unit_t *mu)
  * the first unit's dts is at or before msec.
  */
 static sl_int_t
-sl_format_mpegts_seek(sl_media_file_t *mf, int64_t msec)
+sl_ts_seek_clock(sl_media_file_t *mf, sl_ts_t *ts, int64_t msec)
 {
     off_t           guess, hi, off;
     int64_t         target, hi_t;
-    sl_ts_t        *ts;
     sl_int_t        rc;
     sl_uint_t       i;
     sl_ts_clock_t   lo, c;
-
-    ts = mf->priv;
 
     if (msec <= 0) {
         return sl_ts_land(mf, ts, &ts->first, ts->start);
@@ -972,6 +1347,31 @@ sl_format_mpegts_seek(sl_media_file_t *mf, int64_t msec)
 
     return sl_ts_land(mf, ts, &lo,
                       lo.pkt == ts->first.pkt ? ts->start : lo.pkt);
+}
+
+
+/*
+ * Seeks by the PTS to a random access point (sl_ts_seek_key()); when
+ * there is none to be found, to the latest clock sample at or before
+ * msec (sl_ts_seek_clock()).
+ */
+static sl_int_t
+sl_format_mpegts_seek(sl_media_file_t *mf, int64_t msec)
+{
+    sl_ts_t   *ts;
+    sl_int_t   rc;
+
+    ts = mf->priv;
+
+    if (msec > 0) {
+        rc = sl_ts_seek_key(mf, ts, msec);
+
+        if (rc != SL_DONE) {
+            return rc;
+        }
+    }
+
+    return sl_ts_seek_clock(mf, ts, msec);
 }
 
 

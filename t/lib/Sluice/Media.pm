@@ -110,11 +110,27 @@ sub rtsp_decode {
     return { code => $r->{code}, err => $r->{err}, timeout => $r->{timeout} };
 }
 
-# Where playback starts after "ffmpeg -ss SECONDS -i URL" (a PLAY with
-# Range): the time of the first decoded frame of each stream, seconds
+# Where playback starts after a PLAY with Range: npt=SECONDS: the time of
+# the first decoded frame of each stream, seconds from the start of the
+# stream.  ffmpeg would ask for SECONDS plus the stream's start time (the
+# first PTS, 1.4 s in ffmpeg's MPEG-TS) since it takes npt for its own
+# timestamps; -seek_timestamp 1 makes it ask for SECONDS, the npt of the
+# SDP range that starts at 0.  With -copyts the frames keep the PTS of the
+# file, so the start time ffprobe gives the stream is subtracted.  ffmpeg
+# drops the frames before SECONDS (among them those of the first PLAY,
+# from 0, still arriving over UDP): a late start shows, an early one
+# does not.
 sub rtsp_seek_start {
     my ($t, $url, $tr, $seconds) = @_;
-    my $r = $t->run_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-ss', $seconds,
+    my $p = $t->run_cmd(['ffprobe', '-v', 'error', _transport($tr),
+        '-show_entries', 'format=start_time', '-of', 'default=nw=1:nk=1',
+        $url], timeout => 30);
+    my ($start) = $p->{out} =~ /(-?[\d.]+)/;
+    return { first => {}, err => "no start time: $p->{err}", code => 1 }
+        unless defined $start;
+
+    my $r = $t->run_cmd(['ffmpeg', '-nostdin', '-v', 'error',
+        '-seek_timestamp', '1', '-ss', $seconds,
         _transport($tr), '-i', $url, '-t', '1', '-copyts', '-f', 'framecrc',
         '-'], timeout => 60);
     my (%tb, %first);
@@ -126,9 +142,10 @@ sub rtsp_seek_start {
         next if $line =~ /^#/;
         my ($s, undef, $pts) = split /,\s*/, $line;
         next unless defined $pts && defined $tb{$s};
-        $first{$s} //= $pts * $tb{$s};
+        $first{$s} //= $pts * $tb{$s} - $start;
     }
-    return { first => \%first, err => $r->{err}, code => $r->{code} };
+    return { first => \%first, start => $start, err => $r->{err},
+        code => $r->{code} };
 }
 
 1;

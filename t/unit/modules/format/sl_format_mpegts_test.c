@@ -26,6 +26,10 @@ typedef struct {
     sl_uint_t    pts;          /* PES headers with a PTS on audio */
     int64_t      pcr0;         /* ticks of the first PCR */
     sl_uint_t    rai_every;    /* video random access every n PCRs */
+    sl_uint_t    pes_every;    /* a PES starts at every n-th PCR packet */
+    sl_uint_t    key_every;    /* of those PES, every n-th is a keyframe */
+    sl_uint_t    key_rai;      /* keyframes set random_access_indicator */
+    sl_uint_t    audio_only;   /* the PMT has audio only, the PCR on it */
 } sl_t_stream_t;
 
 
@@ -58,7 +62,7 @@ sl_t_section(u_char *p, uint16_t pid, const u_char *sec, size_t len)
 
 
 static void
-sl_t_psi(u_char *p)
+sl_t_psi(u_char *p, sl_uint_t audio_only)
 {
     static const u_char  pat[] = {
         0x00, 0xb0, 13, 0x00, 0x01, 0xc1, 0x00, 0x00,
@@ -73,8 +77,21 @@ sl_t_psi(u_char *p)
         0, 0, 0, 0
     };
 
+    static const u_char  pmt_audio[] = {
+        0x02, 0xb0, 18, 0x00, 0x01, 0xc1, 0x00, 0x00,
+        0xe1, 0x02, 0xf0, 0x00,                 /* PCR 0x102, no info */
+        0x0f, 0xe1, 0x02, 0xf0, 0x00,           /* AAC on 0x102 */
+        0, 0, 0, 0
+    };
+
     sl_t_section(p, 0, pat, sizeof(pat));
-    sl_t_section(p + SL_T_PKT, 0x100, pmt, sizeof(pmt));
+
+    if (audio_only) {
+        sl_t_section(p + SL_T_PKT, 0x100, pmt_audio, sizeof(pmt_audio));
+
+    } else {
+        sl_t_section(p + SL_T_PKT, 0x100, pmt, sizeof(pmt));
+    }
 }
 
 
@@ -100,9 +117,11 @@ sl_t_pcr(u_char *p, int64_t pcr, sl_uint_t rai)
 
 
 static void
-sl_t_pes(u_char *p, int64_t pts)
+sl_t_pes(u_char *p, int64_t pts, u_char sid)
 {
-    p[0] = 0; p[1] = 0; p[2] = 1; p[3] = 0xc0;
+    pts &= ((int64_t) 1 << 33) - 1;
+
+    p[0] = 0; p[1] = 0; p[2] = 1; p[3] = sid;
     p[4] = 0; p[5] = 0;
     p[6] = 0x80; p[7] = 0x80; p[8] = 5;
     p[9] = (u_char) (0x21 | ((pts >> 29) & 0x0e));
@@ -115,37 +134,61 @@ sl_t_pes(u_char *p, int64_t pts)
 
 /*
  * Packet i (i >= 2) is video when even, audio when odd, except that PCR
- * k rides packet 2 + k * SL_T_PCR_EVERY (video), timing byte 10 of it.
+ * k rides packet 2 + k * SL_T_PCR_EVERY (video), timing byte 10 of it;
+ * with audio_only every packet is audio.  With pes_every, PCR packet k
+ * also starts a PES when k % pes_every == 0, its PTS SL_T_DELAY after
+ * the PCR, its data an access unit delimiter and an IDR slice (every
+ * key_every-th PES) or a non-IDR one.
  */
+#define SL_T_DELAY  63000                       /* 0.7 s at 90 kHz */
+
 static void
 sl_t_build(sl_t_stream_t *st)
 {
     u_char     *p, *q;
-    sl_uint_t   i, k, pcr_pkt;
+    sl_uint_t   i, k, pcr_pkt, key;
+    uint16_t    pid;
 
     st->len = st->npkts * SL_T_PKT;
     st->buf = sl_pnalloc(sl_unit_pool(), st->len + 1024);
     CU_ASSERT_FATAL(st->buf != NULL);
 
-    sl_t_psi(st->buf);
+    sl_t_psi(st->buf, st->audio_only);
 
     for (i = 2; i < st->npkts; i++) {
         p = st->buf + i * SL_T_PKT;
         pcr_pkt = ((i - 2) % SL_T_PCR_EVERY == 0);
         k = (i - 2) / SL_T_PCR_EVERY;
 
-        q = sl_t_header(p, (pcr_pkt || i % 2 == 0) ? SL_T_VIDEO : SL_T_AUDIO,
-                        pcr_pkt, i);
+        pid = (pcr_pkt || i % 2 == 0) ? SL_T_VIDEO : SL_T_AUDIO;
+        pid = st->audio_only ? SL_T_AUDIO : pid;
+
+        key = pcr_pkt && st->pes_every && k % st->pes_every == 0
+              && st->key_every && (k / st->pes_every) % st->key_every == 0;
+
+        q = sl_t_header(p, pid, pcr_pkt, i);
         memset(q, (int) (i & 0xff), SL_T_PKT - 4);
 
         if (pcr_pkt && st->pcr) {
             sl_t_pcr(p, st->pcr0 + (int64_t) k * SL_T_PCR_STEP,
-                     st->rai_every && k % st->rai_every == 0);
+                     (st->rai_every && k % st->rai_every == 0)
+                     || (key && st->key_rai));
+        }
+
+        if (pcr_pkt && st->pes_every && k % st->pes_every == 0) {
+            q = p + 12;
+            p[1] |= 0x40;
+            sl_t_pes(q, (st->pcr0 + (int64_t) k * SL_T_PCR_STEP) / 300
+                        + SL_T_DELAY,
+                     st->audio_only ? 0xc0 : 0xe0);
+            q += 14;
+            memcpy(q, "\0\0\0\1\x09\xf0\0\0\0\1", 10);
+            q[10] = key ? 0x65 : 0x41;
         }
 
         if (st->pts && i % 2 == 1 && !pcr_pkt) {
             p[1] |= 0x40;
-            sl_t_pes(q, (int64_t) (i - 2) * 270000 / 300 / 10);
+            sl_t_pes(q, (int64_t) (i - 2) * 270000 / 300 / 10, 0xc0);
         }
     }
 }
@@ -418,10 +461,116 @@ test_pts_fallback(void)
 }
 
 
+/* the PCR index of the PCR packet at data, or -1 */
+static int64_t
+sl_t_pcr_index(const sl_t_stream_t *st, const u_char *data)
+{
+    off_t  n;
+
+    n = (data - st->buf) / SL_T_PKT - 2;
+
+    return (n >= 0 && n % SL_T_PCR_EVERY == 0) ? n / SL_T_PCR_EVERY : -1;
+}
+
+
+/*
+ * PES every 40 ms with a PTS 0.7 s after the PCR, keyframes every 1 s:
+ * seeking to t lands on the keyframe with the latest PTS at or before t
+ * (relative to the first PTS), its dts the PCR time of that packet.
+ */
+static void
+sl_t_seek_keys(sl_t_stream_t *st)
+{
+    int64_t          msec, k, lo, n;
+    sl_media_unit_t  mu;
+
+    sl_t_build(st);
+
+    CU_ASSERT_FATAL(sl_t_open(st->buf, st->len) == SL_OK);
+
+    for (msec = 0; msec <= 6000; msec += 173) {
+        CU_ASSERT_FATAL(mf.format->seek(&mf, msec) == SL_OK);
+        CU_ASSERT_FATAL(mf.format->read(&mf, &mu) == SL_OK);
+
+        lo = sl_min(msec, mf.duration_msec - 1) / 1000 * 1000;
+
+        if (msec < 1000) {
+            CU_ASSERT(mu.data == st->buf && mf.start_msec == 0);
+            continue;
+        }
+
+        k = sl_t_pcr_index(st, mu.data);
+        CU_ASSERT(k >= 0 && k * 10 == lo);
+        CU_ASSERT(mu.keyframe || st->audio_only);
+        CU_ASSERT(mf.start_msec <= msec && mf.start_msec >= lo - 1);
+        CU_ASSERT(llabs(mu.dts - sl_t_dts(mu.data - st->buf)) <= 1);
+        CU_ASSERT(sl_media_to_msec(mu.dts, 90000) >= mf.start_msec);
+
+        /* units go on from there */
+        for (n = 0; n < 5; n++) {
+            CU_ASSERT(mf.format->read(&mf, &mu) == SL_OK);
+        }
+    }
+}
+
+
+static void
+test_seek_keyframe(void)
+{
+    sl_t_stream_t  st = { .npkts = 5002, .pcr = 1, .pcr0 = 1000000,
+                          .pes_every = 4, .key_every = 25, .key_rai = 1 };
+
+    sl_t_seek_keys(&st);
+
+    /* the PTS wraps after 2.5 s, the PCR does not */
+    st.pcr0 = (((int64_t) 1 << 33) - 2500 * 90 - SL_T_DELAY) * 300;
+    sl_t_seek_keys(&st);
+}
+
+
+static void
+test_seek_idr(void)
+{
+    sl_t_stream_t  st = { .npkts = 5002, .pcr = 1, .pcr0 = 1000000,
+                          .pes_every = 4, .key_every = 25 };
+
+    sl_t_seek_keys(&st);
+}
+
+
+static void
+test_seek_audio(void)
+{
+    int64_t          msec, k;
+    sl_media_unit_t  mu;
+    sl_t_stream_t    st = { .npkts = 5002, .pcr = 1, .pcr0 = 1000000,
+                            .pes_every = 3, .audio_only = 1 };
+
+    sl_t_build(&st);
+
+    CU_ASSERT_FATAL(sl_t_open(st.buf, st.len) == SL_OK);
+
+    /* every PES is a point to start from: every 30 ms */
+    for (msec = 100; msec <= 4900; msec += 191) {
+        CU_ASSERT_FATAL(mf.format->seek(&mf, msec) == SL_OK);
+        CU_ASSERT_FATAL(mf.format->read(&mf, &mu) == SL_OK);
+
+        k = sl_t_pcr_index(&st, mu.data);
+        CU_ASSERT(k >= 0 && k % 3 == 0);
+        CU_ASSERT(k * 10 <= msec && k * 10 > msec - 30);
+        CU_ASSERT(mu.keyframe);
+        CU_ASSERT(mf.start_msec <= msec && mf.start_msec >= k * 10 - 1);
+    }
+}
+
+
 SL_UNIT_SUITE(sl_format_mpegts,
     { "probe", test_probe },
     { "units and dts", test_units },
     { "PCR wrap", test_wrap },
     { "seek", test_seek },
     { "resync and truncated tail", test_resync_and_tail },
-    { "PTS fallback and no timing", test_pts_fallback })
+    { "PTS fallback and no timing", test_pts_fallback },
+    { "seek to a keyframe by the PTS", test_seek_keyframe },
+    { "seek to an IDR picture without RAI", test_seek_idr },
+    { "seek in audio only by the PTS", test_seek_audio })
