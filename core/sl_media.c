@@ -61,8 +61,15 @@ sl_media_read_at(sl_media_file_t *mf, off_t off, size_t len, u_char **p)
         return len;
     }
 
-    if (mf->buf == NULL) {
-        mf->buf = sl_palloc(mf->pool, SL_MEDIA_BUF_SIZE);
+    if (mf->buf == NULL || len > mf->buf_cap) {
+        if (mf->buf) {
+            (void) sl_pfree(mf->pool, mf->buf);
+        }
+
+        mf->buf_cap = sl_max(len, sl_media_window(mf));
+        mf->buf_len = 0;
+
+        mf->buf = sl_palloc(mf->pool, mf->buf_cap);
         if (mf->buf == NULL) {
             return SL_ERROR;
         }
@@ -76,7 +83,7 @@ sl_media_read_at(sl_media_file_t *mf, off_t off, size_t len, u_char **p)
         return len;
     }
 
-    n = pread(mf->fd, mf->buf, SL_MEDIA_BUF_SIZE, off);
+    n = pread(mf->fd, mf->buf, mf->buf_cap, off);
 
     if (n == -1) {
         sl_log_error(SL_LOG_ERR, mf->log, errno, "pread() failed");
@@ -185,7 +192,29 @@ sl_media_open(sl_media_file_t *mf, const sl_str_t *path)
     mf->duration_msec = -1;
     mf->start_msec = 0;
 
-    return best->open(mf);
+    if (best->open(mf) != SL_OK) {
+        return SL_ERROR;
+    }
+
+    if (best->window && mf->mem == NULL) {
+        sl_media_set_window(mf, best->window);
+    }
+
+    return SL_OK;
+}
+
+
+void
+sl_media_set_window(sl_media_file_t *mf, size_t size)
+{
+    if (mf->buf && mf->buf_cap != size) {
+        (void) sl_pfree(mf->pool, mf->buf);
+        mf->buf = NULL;
+        mf->buf_cap = 0;
+        mf->buf_len = 0;
+    }
+
+    mf->window = size;
 }
 
 

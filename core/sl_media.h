@@ -65,6 +65,8 @@ typedef struct sl_media_file_s  sl_media_file_t;
 typedef struct {
     const char      *name;             /* "mp3", "mpegts", "mp4" */
     const char     **extensions;       /* lower case, NULL ended */
+    size_t           window;           /* pread window while playing, 0:
+                                          SL_MEDIA_BUF_SIZE */
 
     /* how likely (0..100) the first bytes are this format */
     sl_uint_t      (*probe)(const u_char *head, size_t len);
@@ -107,10 +109,21 @@ struct sl_media_file_s {
 
     void                *priv;         /* the reader's */
 
-    u_char              *buf;          /* pread window, SL_MEDIA_BUF_SIZE */
+    u_char              *buf;          /* pread window */
+    size_t               buf_cap;      /* its size */
     off_t                buf_off;
     size_t               buf_len;
+    size_t               window;       /* preferred size, 0: the largest */
 };
+
+/*
+ * The pread window: thousands of sessions each read a file, so while they
+ * play the window is as small as the format allows (sl_format_t.window);
+ * a read longer than it grows it to SL_MEDIA_BUF_SIZE for a while.
+ */
+void sl_media_set_window(sl_media_file_t *mf, size_t size);
+#define sl_media_window(mf)                                                   \
+    ((mf)->window ? (mf)->window : (size_t) SL_MEDIA_BUF_SIZE)
 
 /*
  * Makes len bytes at off readable at *p (a pointer into the file's

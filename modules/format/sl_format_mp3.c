@@ -832,6 +832,7 @@ sl_format_mp3_seek(sl_media_file_t *mf, int64_t msec)
 static const sl_format_t  sl_format_mp3 = {
     .name = "mp3",
     .extensions = sl_format_mp3_extensions,
+    .window = 8192,             /* a few frames */
     .probe = sl_format_mp3_probe,
     .open = sl_format_mp3_open,
     .seek = sl_format_mp3_seek,

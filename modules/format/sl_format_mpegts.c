@@ -135,12 +135,14 @@ sl_ts_read(sl_media_file_t *mf, sl_ts_t *ts, off_t off, size_t len,
     }
 
     if (mf->mem == NULL && ts && off > ts->pos && ts->pos < mf->size
-        && off - ts->pos + (off_t) len <= SL_MEDIA_BUF_SIZE
+        && off - ts->pos + (off_t) len <= (off_t) sl_media_window(mf)
         && mf->buf_off != ts->pos
         && !(mf->buf_len && off >= mf->buf_off
              && off + (off_t) len <= mf->buf_off + (off_t) mf->buf_len))
     {
-        if (sl_media_read_at(mf, ts->pos, SL_MEDIA_BUF_SIZE, &q) == SL_ERROR) {
+        if (sl_media_read_at(mf, ts->pos, sl_media_window(mf), &q)
+            == SL_ERROR)
+        {
             return SL_ERROR;
         }
     }
@@ -1378,6 +1380,7 @@ sl_format_mpegts_seek(sl_media_file_t *mf, int64_t msec)
 static const sl_format_t  sl_format_mpegts = {
     .name = "mpegts",
     .extensions = sl_format_mpegts_extensions,
+    .window = 16384,            /* ~0.1 s at 1.1 Mbit/s: a PCR or two */
     .probe = sl_format_mpegts_probe,
     .open = sl_format_mpegts_open,
     .seek = sl_format_mpegts_seek,
