@@ -195,6 +195,15 @@ sl_open_listening(sl_cycle_t *cycle, sl_listening_t *ls)
         }
     }
 
+    /* accepted sockets inherit it: a bound on what one client queues */
+    if (ls->sndbuf
+        && setsockopt(s, SOL_SOCKET, SO_SNDBUF, &ls->sndbuf, sizeof(int)) == -1)
+    {
+        sl_log_error(SL_LOG_ALERT, cycle->log, errno,
+                     "setsockopt(SO_SNDBUF, %d) %.*s failed, ignored",
+                     ls->sndbuf, SL_STR_ARG(&ls->addr_text));
+    }
+
     if (bind(s, (struct sockaddr *) &ls->sockaddr, ls->socklen) == -1) {
         err = errno;
         sl_log_error(SL_LOG_EMERG, cycle->log, err, "bind() to %.*s failed",

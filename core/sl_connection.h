@@ -20,6 +20,7 @@ struct sl_listening_s {
     sl_str_t                   addr_text;     /* "127.0.0.1:8554" */
 
     int                        backlog;
+    int                        sndbuf;        /* 0: the system's */
     sl_uint_t                  worker;        /* the slot that accepts */
 
     sl_connection_handler_pt   handler;       /* the protocol's */

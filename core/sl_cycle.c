@@ -313,6 +313,15 @@ sl_cycle_match_listening(sl_cycle_t *cycle, sl_cycle_t *old)
             nls[n].open = 1;
             ls[i].remain = 1;
 
+            if (nls[n].sndbuf && ls[i].sndbuf != nls[n].sndbuf
+                && setsockopt(nls[n].fd, SOL_SOCKET, SO_SNDBUF,
+                              &nls[n].sndbuf, sizeof(int)) == -1)
+            {
+                sl_log_error(SL_LOG_ALERT, cycle->log, errno,
+                             "setsockopt(SO_SNDBUF) %.*s failed, ignored",
+                             SL_STR_ARG(&nls[n].addr_text));
+            }
+
             if (ls[i].backlog != nls[n].backlog
                 && listen(nls[n].fd, nls[n].backlog) == -1)
             {

@@ -285,7 +285,7 @@ sl_pp_on_demand_open(sl_streaming_request_t *r, sl_media_file_t *mf)
         case ENOENT:
         case ENOTDIR:
         case ENAMETOOLONG:
-            sl_log_error(SL_LOG_INFO, r->log, err, "\"%s%s\" not found",
+            sl_log_error(SL_LOG_INFO, r->log, err, "\"%s/%s\" not found",
                          dir, name);
             return 404;
 
@@ -297,12 +297,12 @@ sl_pp_on_demand_open(sl_streaming_request_t *r, sl_media_file_t *mf)
 
         case EACCES:
         case EPERM:
-            sl_log_error(SL_LOG_ERR, r->log, err, "open() \"%s%s\" failed",
+            sl_log_error(SL_LOG_ERR, r->log, err, "open() \"%s/%s\" failed",
                          dir, name);
             return 403;
 
         default:
-            sl_log_error(SL_LOG_CRIT, r->log, err, "open() \"%s%s\" failed",
+            sl_log_error(SL_LOG_CRIT, r->log, err, "open() \"%s/%s\" failed",
                          dir, name);
             return 500;
         }
@@ -327,11 +327,11 @@ sl_pp_on_demand_open(sl_streaming_request_t *r, sl_media_file_t *mf)
 
     if (rc == SL_DECLINED) {
         sl_log_error(SL_LOG_INFO, r->log, 0,
-                     "\"%s%s\" is not a format this server reads", dir, name);
+                     "\"%s/%s\" is not a format this server reads", dir, name);
         return 415;
     }
 
-    sl_log_error(SL_LOG_ERR, r->log, 0, "\"%s%s\": %s", dir, name,
+    sl_log_error(SL_LOG_ERR, r->log, 0, "\"%s/%s\": %s", dir, name,
                  mf->error ? mf->error : "cannot be read");
 
     return 415;

@@ -105,6 +105,7 @@ struct sl_rtsp_session_s {
 
     unsigned                 has_next:1;
     unsigned                 eof:1;
+    unsigned                 bye_sent:1;
 };
 
 void sl_rtsp_init_connection(sl_connection_t *c);

@@ -229,8 +229,17 @@ sl_rtsp_send_due(sl_rtsp_session_t *s)
         return;
     }
 
-    if (sl_rtsp_media_clock(s) >= s->bye_media) {
+    if (!s->bye_sent) {
+        if (sl_rtsp_media_clock(s) < s->bye_media) {
+            return;
+        }
+
         sl_rtsp_send_rtcp(s, 1);
+        s->bye_sent = 1;
+    }
+
+    /* a backlog still drains under the watch of send_timeout */
+    if (s->pending_len == 0) {
         sl_rtsp_stop_playing(s);
     }
 }

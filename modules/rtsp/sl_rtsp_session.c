@@ -735,6 +735,7 @@ sl_rtsp_play(sl_rtsp_connection_t *rc)
         s->has_next = 0;
         s->eof = 0;
         s->bye_media = 0;
+        s->bye_sent = 0;
     }
 
     s->play_media = start;

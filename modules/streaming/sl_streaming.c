@@ -311,6 +311,7 @@ sl_streaming_add_listening(sl_conf_t *cf, sl_streaming_core_main_conf_t *cmcf)
         ls->protocol = (const char *) lst[i].protocol->name.data;
         ls->servers = lst[i].server;
         ls->backlog = (int) lst[i].backlog;
+        ls->sndbuf = (int) lst[i].sndbuf;
         ls->ipv6only = lst[i].ipv6only;
     }
 

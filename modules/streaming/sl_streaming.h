@@ -113,6 +113,7 @@ typedef struct {
     sl_addr_t                 addr;
     sl_streaming_protocol_t  *protocol;
     sl_int_t                  backlog;
+    ssize_t                   sndbuf;       /* 0: the system's */
     unsigned                  ipv6only:1;
     void                     *server;       /* sl_streaming_core_srv_conf_t */
     sl_str_t                  file;         /* where it was written */

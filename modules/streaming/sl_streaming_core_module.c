@@ -350,7 +350,7 @@ sl_streaming_core_listen(sl_conf_t *cf, sl_command_t *cmd sl_unused,
     void *conf)
 {
     sl_int_t                        n;
-    sl_str_t                       *value;
+    sl_str_t                       *value, size;
     sl_uint_t                       i;
     sl_streaming_listen_t          *lst;
     sl_streaming_protocol_t        *proto;
@@ -415,6 +415,19 @@ sl_streaming_core_listen(sl_conf_t *cf, sl_command_t *cmd sl_unused,
             continue;
         }
 
+        if (value[i].len > 7 && sl_strncmp(value[i].data, "sndbuf=", 7) == 0)
+        {
+            size.data = value[i].data + 7;
+            size.len = value[i].len - 7;
+
+            lst->sndbuf = sl_parse_size(&size);
+            if (lst->sndbuf < 1024 || lst->sndbuf > 64 * 1024 * 1024) {
+                goto invalid;
+            }
+
+            continue;
+        }
+
         if (sl_str_eq(&value[i], "ipv6only=on")) {
             lst->ipv6only = 1;
             continue;
@@ -434,7 +447,8 @@ invalid:
 
     sl_conf_log_error(SL_LOG_EMERG, cf, 0,
                       "invalid parameter \"" SL_STR_FMT "\" in \"listen\" "
-                      "directive, it must be backlog=N or ipv6only=on|off",
+                      "directive, it must be backlog=N, sndbuf=SIZE "
+                      "(1k..64m) or ipv6only=on|off",
                       SL_STR_ARG(&value[i]));
     return SL_CONF_ERROR;
 }
@@ -444,6 +458,7 @@ static void
 sl_streaming_core_listen_dump(sl_conf_dump_t *d, sl_command_t *cmd sl_unused,
     void *conf)
 {
+    char                            sndbuf[32];
     sl_uint_t                       i;
     sl_streaming_listen_t          *lst;
     sl_streaming_core_main_conf_t  *cmcf;
@@ -457,11 +472,18 @@ sl_streaming_core_listen_dump(sl_conf_dump_t *d, sl_command_t *cmd sl_unused,
             continue;
         }
 
+        sndbuf[0] = '\0';
+
+        if (lst[i].sndbuf) {
+            (void) snprintf(sndbuf, sizeof(sndbuf), " sndbuf=%ld",
+                            (long) lst[i].sndbuf);
+        }
+
         sl_conf_dump_line(d, "listen " SL_STR_FMT " " SL_STR_FMT
-                          " backlog=%ld%s;",
+                          " backlog=%ld%s%s;",
                           SL_STR_ARG(&lst[i].addr.name),
                           SL_STR_ARG(&lst[i].protocol->name),
-                          (long) lst[i].backlog,
+                          (long) lst[i].backlog, sndbuf,
                           (lst[i].addr.sockaddr.ss_family == AF_INET6
                            && !lst[i].ipv6only) ? " ipv6only=off" : "");
     }
