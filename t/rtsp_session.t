@@ -59,7 +59,7 @@ symlink($t->path('secret/secret.mp3'), $t->path('media/out.mp3'));
 symlink('../a.mp3', $t->path('media/sub/in.mp3'));
 symlink($t->path('media/a.mp3'), $t->path('media/abs.mp3'));
 
-$t->plan(53);
+$t->plan(54);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $port = $t->port(8554);
@@ -180,6 +180,20 @@ $r = $c->request('TEARDOWN', $url, headers => [['Session', $sid]]);
 is($r && $r->{status}, 200, 'TEARDOWN: 200');
 $r = $c->request('PLAY', $url, headers => [['Session', $sid]]);
 is($r && $r->{status}, 454, 'PLAY after TEARDOWN: 454');
+
+# sessions per connection are bounded: each holds a file and ports
+{
+    my $m = Sluice::RTSP->new(port => $port);
+    my @st;
+    for my $i (1 .. 9) {
+        my $x = $m->request('SETUP', "$url/trackID=0",
+            headers => [['Transport', 'RTP/AVP/TCP;unicast;interleaved=0-1']]);
+        push @st, $x && $x->{status};
+    }
+    is("@st", '200 200 200 200 200 200 200 200 453',
+        'the ninth session on one connection: 453');
+    $m->close();
+}
 
 # a UDP client that vanishes: its session, ports and file are freed
 

@@ -15,6 +15,7 @@
 #define SL_RTSP_RTCP_INTERVAL 5000      /* ms between sender reports */
 #define SL_RTSP_MAX_PENDING   (256 * 1024)  /* unsent interleaved bytes */
 #define SL_RTSP_BYE_DELAY     500       /* media ms between the end and BYE */
+#define SL_RTSP_MAX_SESSIONS  8         /* per control connection */
 
 typedef struct sl_rtsp_session_s     sl_rtsp_session_t;
 typedef struct sl_rtsp_connection_s  sl_rtsp_connection_t;

@@ -41,6 +41,19 @@ sl_rtsp_play_init(sl_cycle_t *cycle)
 }
 
 
+/*
+ * Closes a control connection from the sending side.  The close runs
+ * after the current tick, as a posted read event: closing here would free
+ * sessions that the tick is about to visit.
+ */
+static void
+sl_rtsp_drop(sl_connection_t *c)
+{
+    c->close = 1;
+    sl_post_event(c->read, &sl_posted_events);
+}
+
+
 /* PLAY: into the worker's list, first packets now, the tick running */
 void
 sl_rtsp_play_start(sl_rtsp_session_t *s)
@@ -127,8 +140,7 @@ sl_rtsp_send_due(sl_rtsp_session_t *s)
             sl_log_error(SL_LOG_INFO, s->log, 0,
                          "client does not keep up: dropped after "
                          "send_timeout");
-            rc->connection->close = 1;
-            rc->connection->read->handler(rc->connection->read);
+            sl_rtsp_drop(rc->connection);
         }
 
         return;
@@ -345,8 +357,7 @@ sl_rtsp_send_tcp(sl_rtsp_session_t *s, sl_rtp_out_t *out, sl_uint_t from,
                 if (errno != EAGAIN && errno != EINTR) {
                     sl_log_error(SL_LOG_INFO, s->log, errno,
                                  "writev() failed");
-                    c->close = 1;
-                    c->read->handler(c->read);
+                    sl_rtsp_drop(c);
                     return;
                 }
 
@@ -357,8 +368,7 @@ sl_rtsp_send_tcp(sl_rtsp_session_t *s, sl_rtp_out_t *out, sl_uint_t from,
         if (sl_rtsp_keep_pending(s, iov, 2 * k, n) != SL_OK) {
             sl_log_error(SL_LOG_INFO, s->log, 0,
                          "client does not keep up: interleaved backlog full");
-            c->close = 1;
-            c->read->handler(c->read);
+            sl_rtsp_drop(c);
             return;
         }
 

@@ -424,7 +424,8 @@ sl_rtsp_setup(sl_rtsp_connection_t *rc)
     u_char               *p, *last, hdr[512];
     uint32_t              rnd;
     sl_int_t              track, status;
-    sl_uint_t             i;
+    sl_uint_t             i, n;
+    sl_queue_t           *q;
     const sl_str_t       *v;
     sl_connection_t      *c;
     sl_rtsp_stream_t     *st;
@@ -494,6 +495,24 @@ sl_rtsp_setup(sl_rtsp_connection_t *rc)
         }
 
     } else {
+        /* each session holds a file and ports: a few per player at most */
+        n = 0;
+
+        for (q = sl_queue_head(&rc->sessions);
+             q != sl_queue_sentinel(&rc->sessions);
+             q = sl_queue_next(q))
+        {
+            n++;
+        }
+
+        if (n >= SL_RTSP_MAX_SESSIONS) {
+            sl_log_error(SL_LOG_ERR, c->log, 0,
+                         "more than %d sessions on one connection refused",
+                         SL_RTSP_MAX_SESSIONS);
+            sl_rtsp_respond(rc, 453, NULL, NULL);
+            return;
+        }
+
         s = sl_rtsp_create_session(rc, &status);
         if (s == NULL) {
             sl_rtsp_respond(rc, status, NULL, NULL);
