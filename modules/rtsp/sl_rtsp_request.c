@@ -72,6 +72,7 @@ sl_rtsp_cleanup_buffers(void *data)
 void
 sl_rtsp_init_connection(sl_connection_t *c)
 {
+    int                    on;
     sl_rtsp_srv_conf_t    *rscf;
     sl_pool_cleanup_t     *cln;
     sl_rtsp_connection_t  *rc;
@@ -96,6 +97,18 @@ sl_rtsp_init_connection(sl_connection_t *c)
 
     cln->handler = sl_rtsp_cleanup_buffers;
     cln->data = rc;
+
+    /*
+     * Responses and interleaved media are written as they are ready:
+     * Nagle would hold the first RTP after a PLAY reply until the
+     * client's delayed ACK, 40 ms later.
+     */
+    on = 1;
+
+    if (setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(int)) == -1) {
+        sl_log_error(SL_LOG_INFO, c->log, errno,
+                     "setsockopt(TCP_NODELAY) failed");
+    }
 
     c->data = rc;
     c->log->handler = sl_rtsp_log_context;
