@@ -43,7 +43,7 @@ struct sl_rtsp_connection_s {
     size_t                   out_pos;
     size_t                   out_len;
 
-    sl_rtsp_parsed_t         req;             /* the request in progress */
+    sl_rtsp_parsed_t        *req;             /* while one is processed */
     sl_streaming_request_t   sr;
 
     sl_queue_t               sessions;        /* sl_rtsp_session_t */

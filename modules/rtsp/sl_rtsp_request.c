@@ -11,6 +11,7 @@
 static void sl_rtsp_read_handler(sl_event_t *rev);
 static void sl_rtsp_write_handler(sl_event_t *wev);
 static void sl_rtsp_process(sl_rtsp_connection_t *rc);
+static void sl_rtsp_process_requests(sl_rtsp_connection_t *rc);
 static void sl_rtsp_handle_request(sl_rtsp_connection_t *rc);
 static void sl_rtsp_respond_error(sl_rtsp_connection_t *rc, sl_int_t status);
 static void sl_rtsp_close(sl_rtsp_connection_t *rc);
@@ -217,11 +218,27 @@ sl_rtsp_read_handler(sl_event_t *rev)
 
 
 /*
+ * The parsed request lives only while it is answered: one per worker,
+ * not one per connection (a parsed request is 8 KB of header slots, and
+ * thousands of connections sit idle while their sessions play).
+ */
+static void
+sl_rtsp_process(sl_rtsp_connection_t *rc)
+{
+    static sl_rtsp_parsed_t  parsed;
+
+    rc->req = &parsed;
+    sl_rtsp_process_requests(rc);
+    rc->req = NULL;
+}
+
+
+/*
  * Answers every complete request in the input buffer, in order, while
  * there is room for the responses.
  */
 static void
-sl_rtsp_process(sl_rtsp_connection_t *rc)
+sl_rtsp_process_requests(sl_rtsp_connection_t *rc)
 {
     size_t                 total;
     sl_int_t               rv;
@@ -263,22 +280,22 @@ sl_rtsp_process(sl_rtsp_connection_t *rc)
         }
 
         rv = sl_rtsp_parse_request(rc->in, rc->in_len, rscf->max_request,
-                                   &rc->req);
+                                   rc->req);
 
         if (rv == SL_AGAIN) {
             if (rc->in_len < rscf->max_request) {
                 return;
             }
 
-            rc->req.error = "request head larger than rtsp_max_request";
+            rc->req->error = "request head larger than rtsp_max_request";
             rv = 400;
         }
 
         if (rv == SL_OK) {
-            total = rc->req.head_len + rc->req.content_length;
+            total = rc->req->head_len + rc->req->content_length;
 
             if (total > rscf->max_request) {
-                rc->req.error = "request larger than rtsp_max_request";
+                rc->req->error = "request larger than rtsp_max_request";
                 rv = 413;
 
             } else if (total > rc->in_len) {
@@ -289,7 +306,7 @@ sl_rtsp_process(sl_rtsp_connection_t *rc)
         if (rv != SL_OK) {
             /* the framing is lost: answer, then close */
             sl_log_error(SL_LOG_INFO, c->log, 0,
-                         "client sent invalid request: %s", rc->req.error);
+                         "client sent invalid request: %s", rc->req->error);
             sl_rtsp_respond_error(rc, rv);
             rc->close_after = 1;
             rc->in_len = 0;
@@ -324,7 +341,7 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
     sl_streaming_request_t  *sr;
 
     c = rc->connection;
-    req = &rc->req;
+    req = rc->req;
 
     if (req->cseq == -1) {
         sl_log_error(SL_LOG_INFO, c->log, 0,
@@ -519,8 +536,8 @@ sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status,
     p = sl_slprintf(p, last, "RTSP/1.0 %d %s\r\n", (int) status,
                     sl_rtsp_reason(status));
 
-    if (rc->req.cseq >= 0) {
-        p = sl_slprintf(p, last, "CSeq: %ld\r\n", (long) rc->req.cseq);
+    if (rc->req && rc->req->cseq >= 0) {
+        p = sl_slprintf(p, last, "CSeq: %ld\r\n", (long) rc->req->cseq);
     }
 
     p = sl_slprintf(p, last, "Date: %.*s\r\nServer: %s\r\n%s",
@@ -644,10 +661,10 @@ sl_rtsp_log_context(sl_log_t *log, u_char *buf, size_t len)
                     SL_STR_ARG(&c->addr_text),
                     SL_STR_ARG(&c->listening->addr_text));
 
-    if (rc->sr.pool && rc->req.method_name.len) {
+    if (rc->req && rc->sr.pool && rc->req->method_name.len) {
         p = sl_slprintf(p, last, ", request: \"%.*s %.*s\"",
-                        SL_STR_ARG(&rc->req.method_name),
-                        SL_STR_ARG(&rc->req.uri));
+                        SL_STR_ARG(&rc->req->method_name),
+                        SL_STR_ARG(&rc->req->uri));
     }
 
     return p;

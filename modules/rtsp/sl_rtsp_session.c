@@ -171,7 +171,7 @@ sl_rtsp_describe(sl_rtsp_connection_t *rc)
         return;
     }
 
-    if (sl_rtsp_base_url(rc->sr.pool, &rc->req.uri, &base) != SL_OK) {
+    if (sl_rtsp_base_url(rc->sr.pool, &rc->req->uri, &base) != SL_OK) {
         sl_rtsp_respond(rc, 500, NULL, NULL);
         return;
     }
@@ -390,7 +390,7 @@ sl_rtsp_create_session(sl_rtsp_connection_t *rc, sl_int_t *status)
         return NULL;
     }
 
-    if (sl_rtsp_base_url(pool, &rc->req.uri, &s->base) != SL_OK) {
+    if (sl_rtsp_base_url(pool, &rc->req->uri, &s->base) != SL_OK) {
         sl_media_close(&s->mf);
         sl_destroy_pool(pool);
         *status = 500;
@@ -437,7 +437,7 @@ sl_rtsp_setup(sl_rtsp_connection_t *rc)
     rscf = sl_rtsp_srv_conf(c);
     track = rc->track;
 
-    v = sl_rtsp_find_header(&rc->req, "Transport");
+    v = sl_rtsp_find_header(rc->req, "Transport");
     if (v == NULL) {
         sl_rtsp_respond(rc, 461, NULL, NULL);
         return;
@@ -482,7 +482,7 @@ sl_rtsp_setup(sl_rtsp_connection_t *rc)
         }
     }
 
-    if (sl_rtsp_find_header(&rc->req, "Session")) {
+    if (sl_rtsp_find_header(rc->req, "Session")) {
         s = sl_rtsp_find_session(rc);
         if (s == NULL) {
             sl_rtsp_respond(rc, 454, NULL, NULL);
@@ -722,7 +722,7 @@ sl_rtsp_play(sl_rtsp_connection_t *rc)
             ? s->play_media : s->mf.start_msec;
     seek = (s->play_msec == 0) ? 0 : -1;
 
-    v = sl_rtsp_find_header(&rc->req, "Range");
+    v = sl_rtsp_find_header(rc->req, "Range");
 
     if (v) {
         rv = sl_rtsp_parse_range(v, &start);
@@ -867,7 +867,7 @@ sl_rtsp_keepalive(sl_rtsp_connection_t *rc)
     u_char              *p, hdr[256];
     sl_rtsp_session_t   *s;
 
-    if (sl_rtsp_find_header(&rc->req, "Session") == NULL) {
+    if (sl_rtsp_find_header(rc->req, "Session") == NULL) {
         sl_rtsp_respond(rc, 200, NULL, NULL);
         return;
     }
@@ -897,7 +897,7 @@ sl_rtsp_find_session(sl_rtsp_connection_t *rc)
     const sl_str_t      *v;
     sl_rtsp_session_t   *s;
 
-    v = sl_rtsp_find_header(&rc->req, "Session");
+    v = sl_rtsp_find_header(rc->req, "Session");
     if (v == NULL) {
         return NULL;
     }
