@@ -1380,7 +1380,7 @@ sl_format_mpegts_seek(sl_media_file_t *mf, int64_t msec)
 static const sl_format_t  sl_format_mpegts = {
     .name = "mpegts",
     .extensions = sl_format_mpegts_extensions,
-    .window = 16384,            /* ~0.1 s at 1.1 Mbit/s: a PCR or two */
+    .window = 8192,             /* ~60 ms at 1.1 Mbit/s: a PCR or two */
     .probe = sl_format_mpegts_probe,
     .open = sl_format_mpegts_open,
     .seek = sl_format_mpegts_seek,
