@@ -583,7 +583,16 @@ sl_rtsp_flush(sl_rtsp_connection_t *rc)
 
     c = rc->connection;
 
-    if (sl_rtsp_flush_pending(rc) != SL_OK) {
+    switch (sl_rtsp_flush_pending(rc)) {
+
+    case SL_OK:
+        break;
+
+    case SL_AGAIN:
+        return;
+
+    default:
+        sl_rtsp_close(rc);
         return;
     }
 
