@@ -704,14 +704,10 @@ sl_rtsp_play(sl_rtsp_connection_t *rc)
     sl_rtsp_srv_conf_t            *rscf;
     sl_streaming_core_pp_conf_t   *ppcf;
 
+    /* a session exists only once a SETUP succeeded: it is never in INIT */
     s = sl_rtsp_find_session(rc);
     if (s == NULL) {
         sl_rtsp_respond(rc, 454, NULL, NULL);
-        return;
-    }
-
-    if (s->state == SL_RTSP_INIT) {
-        sl_rtsp_respond(rc, 455, NULL, NULL);
         return;
     }
 
@@ -819,14 +815,10 @@ sl_rtsp_pause(sl_rtsp_connection_t *rc)
     u_char              *p, hdr[256];
     sl_rtsp_session_t   *s;
 
+    /* a session exists only once a SETUP succeeded: it is never in INIT */
     s = sl_rtsp_find_session(rc);
     if (s == NULL) {
         sl_rtsp_respond(rc, 454, NULL, NULL);
-        return;
-    }
-
-    if (s->state == SL_RTSP_INIT) {
-        sl_rtsp_respond(rc, 455, NULL, NULL);
         return;
     }
 

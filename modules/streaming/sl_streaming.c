@@ -340,6 +340,27 @@ sl_streaming_add_handler(sl_conf_t *cf, sl_streaming_phase_e phase,
 }
 
 
+/*
+ * Source types and protocols are both registries of a name and what it
+ * names; both element types begin with the name.
+ */
+static void *
+sl_streaming_register(sl_array_t *a, const char *name)
+{
+    sl_str_t  *n;
+
+    n = sl_array_push(a);
+    if (n == NULL) {
+        return NULL;
+    }
+
+    n->data = (u_char *) name;
+    n->len = strlen(name);
+
+    return n;
+}
+
+
 sl_int_t
 sl_streaming_add_source_type(sl_conf_t *cf, const char *name,
     sl_streaming_source_pt open)
@@ -350,13 +371,11 @@ sl_streaming_add_source_type(sl_conf_t *cf, const char *name,
     cmcf = sl_streaming_conf_get_module_main_conf(cf,
                                                   sl_streaming_core_module);
 
-    st = sl_array_push(&cmcf->source_types);
+    st = sl_streaming_register(&cmcf->source_types, name);
     if (st == NULL) {
         return SL_ERROR;
     }
 
-    st->name.data = (u_char *) name;
-    st->name.len = strlen(name);
     st->open = open;
 
     return SL_OK;
@@ -373,13 +392,11 @@ sl_streaming_add_protocol(sl_conf_t *cf, const char *name,
     cmcf = sl_streaming_conf_get_module_main_conf(cf,
                                                   sl_streaming_core_module);
 
-    p = sl_array_push(&cmcf->protocols);
+    p = sl_streaming_register(&cmcf->protocols, name);
     if (p == NULL) {
         return SL_ERROR;
     }
 
-    p->name.data = (u_char *) name;
-    p->name.len = strlen(name);
     p->handler = handler;
 
     return SL_OK;
