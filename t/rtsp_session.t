@@ -59,7 +59,7 @@ symlink($t->path('secret/secret.mp3'), $t->path('media/out.mp3'));
 symlink('../a.mp3', $t->path('media/sub/in.mp3'));
 symlink($t->path('media/a.mp3'), $t->path('media/abs.mp3'));
 
-$t->plan(54);
+$t->plan(55);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $port = $t->port(8554);
@@ -153,6 +153,9 @@ ok(defined $from && $from <= 2 && $from > 1.9,
 my $f = $c->read_frames(1);
 ok(($f->{0} // 0) > 10, 'RTP frames arrive on channel 0')
     or diag(explain $f);
+my ($sr) = @{$c->{rtcp} // []};
+ok($sr && length($sr) >= 28 && ord(substr($sr, 1, 1)) == 200,
+    'an RTCP sender report arrives on channel 1');
 
 $r = $c->request('PAUSE', $url, headers => [['Session', $sid]]);
 is($r && $r->{status}, 200, 'PAUSE: 200');
