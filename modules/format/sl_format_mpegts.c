@@ -230,6 +230,10 @@ sl_ts_timestamp(const u_char *p)
 }
 
 
+static sl_uint_t sl_ts_pes(const u_char *p, int64_t *pts, int64_t *dts,
+    size_t *data);
+
+
 /*
  * The clock sample packet p (at pkt) carries on pid, if any: the PCR of
  * its adaptation field (ISO/IEC 13818-1 §2.4.3.5), which times the byte
@@ -241,9 +245,8 @@ static sl_uint_t
 sl_ts_sample(const u_char *p, off_t pkt, uint16_t pid, sl_uint_t use_pts,
     sl_ts_clock_t *c)
 {
-    size_t         off;
-    int64_t        base;
-    const u_char  *q;
+    size_t    data;
+    int64_t   base, pts, dts;
 
     if (sl_ts_pid(p) != pid) {
         return 0;
@@ -264,45 +267,11 @@ sl_ts_sample(const u_char *p, off_t pkt, uint16_t pid, sl_uint_t use_pts,
         return 1;
     }
 
-    if (!sl_ts_pusi(p)) {
+    if (!sl_ts_pes(p, &pts, &dts, &data)) {
         return 0;
     }
 
-    off = sl_ts_payload(p);
-
-    if (off == 0 || off + 19 > SL_TS_PACKET) {
-        return 0;
-    }
-
-    q = p + off;
-
-    if (q[0] != 0 || q[1] != 0 || q[2] != 1) {
-        return 0;
-    }
-
-    switch (q[3]) {
-    case 0xbc: case 0xbe: case 0xbf: case 0xf0: case 0xf1: case 0xf2:
-    case 0xf8: case 0xff:
-        return 0;
-    }
-
-    if ((q[6] & 0xc0) != 0x80) {
-        return 0;
-    }
-
-    switch (q[7] >> 6) {
-    case 2:
-        c->raw = sl_ts_timestamp(q + 9) * 300;
-        break;
-
-    case 3:
-        c->raw = sl_ts_timestamp(q + 14) * 300;
-        break;
-
-    default:
-        return 0;
-    }
-
+    c->raw = dts * 300;
     c->pos = pkt;
     c->pkt = pkt;
 
@@ -311,11 +280,13 @@ sl_ts_sample(const u_char *p, off_t pkt, uint16_t pid, sl_uint_t use_pts,
 
 
 /*
- * The PTS (90 kHz) of a PES header starting in packet p (ISO/IEC 13818-1
- * §2.4.3.7), and the offset in p of the PES data after the header.
+ * The PTS and DTS (90 kHz; the DTS is the PTS when absent) of a PES
+ * header starting in packet p (ISO/IEC 13818-1 §2.4.3.7), and the offset
+ * in p of the PES data after the header.  0 when p starts no PES with a
+ * PTS.
  */
 static sl_uint_t
-sl_ts_pes_pts(const u_char *p, int64_t *pts, size_t *data)
+sl_ts_pes(const u_char *p, int64_t *pts, int64_t *dts, size_t *data)
 {
     size_t         off;
     const u_char  *q;
@@ -347,6 +318,16 @@ sl_ts_pes_pts(const u_char *p, int64_t *pts, size_t *data)
     }
 
     *pts = sl_ts_timestamp(q + 9);
+    *dts = *pts;
+
+    if ((q[7] >> 6) == 3) {
+        if (off + 19 > SL_TS_PACKET) {
+            return 0;
+        }
+
+        *dts = sl_ts_timestamp(q + 14);
+    }
+
     *data = off + 9 + q[8];
 
     return 1;
@@ -394,7 +375,7 @@ static sl_uint_t
 sl_ts_random_access(sl_ts_t *ts, const u_char *p)
 {
     size_t   data;
-    int64_t  pts;
+    int64_t  pts, dts;
 
     if (sl_ts_pid(p) != ts->video_pid || !sl_ts_pusi(p)) {
         return 0;
@@ -404,7 +385,7 @@ sl_ts_random_access(sl_ts_t *ts, const u_char *p)
         return 1;
     }
 
-    return !ts->rai && ts->h264 && sl_ts_pes_pts(p, &pts, &data)
+    return !ts->rai && ts->h264 && sl_ts_pes(p, &pts, &dts, &data)
            && sl_ts_h264_key(p, data);
 }
 
@@ -822,7 +803,7 @@ sl_ts_first_pts(sl_media_file_t *mf, sl_ts_t *ts)
     off_t      off;
     size_t     data;
     u_char    *p;
-    int64_t    pts;
+    int64_t    pts, dts;
     sl_int_t   rc;
 
     if (ts->key_pid == SL_TS_NO_PID) {
@@ -842,7 +823,9 @@ sl_ts_first_pts(sl_media_file_t *mf, sl_ts_t *ts)
             break;
         }
 
-        if (sl_ts_pid(p) != ts->key_pid || !sl_ts_pes_pts(p, &pts, &data)) {
+        if (sl_ts_pid(p) != ts->key_pid
+            || !sl_ts_pes(p, &pts, &dts, &data))
+        {
             continue;
         }
 
@@ -1087,7 +1070,7 @@ sl_ts_scan_keys(sl_media_file_t *mf, sl_ts_t *ts, off_t from, off_t to,
     off_t           off;
     size_t          data;
     u_char         *p;
-    int64_t         pts;
+    int64_t         pts, dts;
     sl_int_t        rc;
     sl_uint_t       clocked;
     sl_ts_clock_t   clock, c;
@@ -1119,7 +1102,9 @@ sl_ts_scan_keys(sl_media_file_t *mf, sl_ts_t *ts, off_t from, off_t to,
             clocked = 1;
         }
 
-        if (sl_ts_pid(p) != ts->key_pid || !sl_ts_pes_pts(p, &pts, &data)) {
+        if (sl_ts_pid(p) != ts->key_pid
+            || !sl_ts_pes(p, &pts, &dts, &data))
+        {
             continue;
         }
 
