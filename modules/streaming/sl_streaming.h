@@ -19,9 +19,12 @@ typedef struct {
     void        **pp_conf;
 } sl_streaming_conf_ctx_t;
 
-#define SL_STREAMING_MAIN_CONF_OFFSET  offsetof(sl_streaming_conf_ctx_t, main_conf)
-#define SL_STREAMING_SRV_CONF_OFFSET   offsetof(sl_streaming_conf_ctx_t, srv_conf)
-#define SL_STREAMING_PP_CONF_OFFSET    offsetof(sl_streaming_conf_ctx_t, pp_conf)
+#define SL_STREAMING_MAIN_CONF_OFFSET                                         \
+    offsetof(sl_streaming_conf_ctx_t, main_conf)
+#define SL_STREAMING_SRV_CONF_OFFSET                                          \
+    offsetof(sl_streaming_conf_ctx_t, srv_conf)
+#define SL_STREAMING_PP_CONF_OFFSET                                           \
+    offsetof(sl_streaming_conf_ctx_t, pp_conf)
 
 /* ctx of SL_STREAMING_MODULE */
 typedef struct {
