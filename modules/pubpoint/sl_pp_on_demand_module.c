@@ -169,6 +169,87 @@ sl_pp_on_demand_has_dotdot(const sl_str_t *path)
 }
 
 
+/*
+ * Without openat2(): one component at a time, none of them followed if
+ * it is a symbolic link (ELOOP), so nothing outside dirfd can be reached.
+ * Stricter than RESOLVE_BENEATH: links inside the folder are refused too.
+ * name has no ".." segment (checked before).
+ */
+static int
+sl_pp_on_demand_walk(int dirfd, const char *name)
+{
+    int           fd, dir, err;
+    size_t        len;
+    const char   *p, *slash;
+    struct stat   st;
+    char          part[NAME_MAX + 1];
+
+    dir = dirfd;
+
+    for (p = name; ; p = slash + 1) {
+        slash = strchr(p, '/');
+        len = slash ? (size_t) (slash - p) : strlen(p);
+
+        if (len > NAME_MAX) {
+            err = ENAMETOOLONG;
+            goto failed;
+        }
+
+        sl_memcpy(part, p, len);
+        part[len] = '\0';
+
+        if (slash == NULL) {
+            fd = openat(dir, part, O_RDONLY | O_CLOEXEC | O_NOCTTY
+                                   | O_NONBLOCK | O_NOFOLLOW);
+            err = errno;
+            break;
+        }
+
+        if (len == 0 || (len == 1 && part[0] == '.')) {
+            continue;
+        }
+
+        fd = openat(dir, part, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+        if (fd == -1) {
+            err = errno;
+
+            /* a link where a folder should be: O_NOFOLLOW says ENOTDIR */
+            if (err == ENOTDIR
+                && fstatat(dir, part, &st, AT_SYMLINK_NOFOLLOW) == 0
+                && S_ISLNK(st.st_mode))
+            {
+                err = ELOOP;
+            }
+
+            goto failed;
+        }
+
+        if (dir != dirfd) {
+            (void) close(dir);
+        }
+
+        dir = fd;
+    }
+
+    if (dir != dirfd) {
+        (void) close(dir);
+    }
+
+    errno = err;
+    return fd;
+
+failed:
+
+    if (dir != dirfd) {
+        (void) close(dir);
+    }
+
+    errno = err;
+    return -1;
+}
+
+
 static int
 sl_pp_on_demand_openat(int dirfd, const char *name, sl_uint_t follow)
 {
@@ -187,8 +268,10 @@ sl_pp_on_demand_openat(int dirfd, const char *name, sl_uint_t follow)
 
     fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(struct open_how));
 
-    if (fd == -1 && errno == ENOSYS && follow) {
-        fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd == -1 && errno == ENOSYS) {
+        /* kernels before 5.6, or a sandbox that hides openat2() */
+        return follow ? openat(dirfd, name, how.flags)
+                      : sl_pp_on_demand_walk(dirfd, name);
     }
 
     return (int) fd;
