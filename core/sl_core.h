@@ -48,9 +48,11 @@ typedef void (*sl_connection_handler_pt)(sl_connection_t *c);
 #include <sl_event.h>
 #include <sl_event_timer.h>
 #include <sl_connection.h>
+#include <sl_shmem.h>
 #include <sl_cycle.h>
 #include <sl_process.h>
 #include <sl_media.h>
+#include <sl_ring.h>
 #include <sl_rtp.h>
 
 

@@ -81,7 +81,9 @@ sl_init_cycle(sl_cycle_t *old_cycle)
     if (sl_array_init(&cycle->listening, pool, 16, sizeof(sl_listening_t))
         != SL_OK
         || sl_array_init(&cycle->open_files, pool, SL_MAX_OPEN_FILES,
-                         sizeof(sl_open_file_t)) != SL_OK)
+                         sizeof(sl_open_file_t)) != SL_OK
+        || sl_array_init(&cycle->shm_zones, pool, 4, sizeof(sl_shm_zone_t *))
+           != SL_OK)
     {
         goto failed;
     }
@@ -196,6 +198,10 @@ sl_init_cycle(sl_cycle_t *old_cycle)
         goto failed;
     }
 
+    if (sl_shm_zones_init(cycle, old_cycle) != SL_OK) {
+        goto failed;
+    }
+
     if (sl_init_modules(cycle) != SL_OK) {
         goto failed;
     }
@@ -228,6 +234,9 @@ sl_init_cycle(sl_cycle_t *old_cycle)
 
     sl_close_listening_sockets(old_cycle);
 
+    /* the zones taken over are the new cycle's; the rest go with the old */
+    sl_shm_zones_commit(cycle);
+
     cycle->log = &cycle->new_log;
     cycle->old_cycle = NULL;
 
@@ -236,6 +245,7 @@ sl_init_cycle(sl_cycle_t *old_cycle)
 failed:
 
     sl_cycle_close_files(cycle);
+    sl_shm_zones_free(cycle);
 
     /* sockets taken over from old_cycle stay open: they are still its */
     ls = cycle->listening.elts;
@@ -377,11 +387,15 @@ sl_cycle_close_files(sl_cycle_t *cycle)
 }
 
 
-/* the master's copy of an old cycle: its files go, its sockets stay */
+/*
+ * The master's copy of an old cycle: its files and the zones no newer
+ * cycle took over go, its sockets stay.
+ */
 void
 sl_destroy_cycle(sl_cycle_t *cycle)
 {
     sl_cycle_close_files(cycle);
+    sl_shm_zones_free(cycle);
     sl_destroy_pool(cycle->pool);
 }
 

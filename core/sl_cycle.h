@@ -32,6 +32,7 @@ struct sl_cycle_s {
 
     sl_array_t            listening;      /* sl_listening_t */
     sl_array_t            open_files;     /* sl_open_file_t */
+    sl_array_t            shm_zones;      /* sl_shm_zone_t * */
 
     sl_uint_t             connection_n;
     sl_uint_t             files_n;
@@ -74,8 +75,9 @@ typedef struct {
 /*
  * Builds a new cycle from old_cycle's file names: parses the config,
  * opens files and listening sockets (reusing old_cycle's where the
- * address and worker slot match), runs init_module.  Returns NULL after
- * logging the error; old_cycle is untouched then.
+ * address and worker slot match), maps the shared memory zones (taking
+ * over old_cycle's of the same name, size and tag), runs init_module.
+ * Returns NULL after logging the error; old_cycle is untouched then.
  */
 sl_cycle_t *sl_init_cycle(sl_cycle_t *old_cycle);
 void sl_destroy_cycle(sl_cycle_t *cycle);
