@@ -429,6 +429,12 @@ test_fork(void)
             bad += (got && r.seq <= last);
             last = r.seq;
             got++;
+
+            /* now and then a slow reader, to be overrun */
+            if (got % 4096 == 0) {
+                (void) usleep(500);
+            }
+
             continue;
         }
 
