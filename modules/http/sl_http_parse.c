@@ -35,26 +35,6 @@ enum {
 };
 
 
-/* RFC 9110 §5.6.2 token characters: methods and header names */
-static int
-sl_http_is_tchar(u_char ch)
-{
-    if (ch >= 'a' && ch <= 'z') {
-        return 1;
-    }
-
-    if (ch >= 'A' && ch <= 'Z') {
-        return 1;
-    }
-
-    if (ch >= '0' && ch <= '9') {
-        return 1;
-    }
-
-    return ch != '\0' && strchr("!#$%&'*+-.^_`|~", ch) != NULL;
-}
-
-
 /* RFC 3986 §3.2.2, §3.2.3: reg-name, IP-literal and port characters */
 static int
 sl_http_is_host_char(u_char ch)
@@ -87,47 +67,6 @@ sl_http_valid_host(const sl_str_t *host)
     }
 
     return 1;
-}
-
-
-/*
- * Finds the end of the line that starts at p: returns the position of
- * its LF, with *eol set to where the line's text ends (before CR LF or
- * LF).  NULL when no LF follows yet.  A CR not followed by LF, or a NUL,
- * is malformed: *bad is set.
- */
-static const u_char *
-sl_http_line_end(const u_char *p, const u_char *last, const u_char **eol,
-    sl_uint_t *bad)
-{
-    for ( /* void */ ; p < last; p++) {
-
-        if (*p == '\n') {
-            *eol = p;
-            return p;
-        }
-
-        if (*p == '\0') {
-            *bad = 1;
-            return NULL;
-        }
-
-        if (*p == '\r') {
-            if (p + 1 == last) {
-                return NULL;
-            }
-
-            if (p[1] != '\n') {
-                *bad = 1;
-                return NULL;
-            }
-
-            *eol = p;
-            return p + 1;
-        }
-    }
-
-    return NULL;
 }
 
 
@@ -207,7 +146,7 @@ sl_http_parse_request_line(const u_char *p, const u_char *eol,
 
     start = p;
 
-    while (p < eol && sl_http_is_tchar(*p)) {
+    while (p < eol && sl_head_is_tchar(*p)) {
         p++;
     }
 
@@ -439,7 +378,7 @@ sl_http_parse_request(const u_char *buf, size_t len, size_t max_body,
     sl_int_t           rc;
     sl_str_t           host;
     sl_uint_t          bad, seen_te, conn_close, keep_alive;
-    const u_char      *p, *last, *eol, *lf, *colon, *v, *ve;
+    const u_char      *p, *last, *eol, *lf;
     sl_http_header_t  *h;
 
     p = buf;
@@ -474,7 +413,7 @@ sl_http_parse_request(const u_char *buf, size_t len, size_t max_body,
         p += (*p == '\r') ? 2 : 1;
     }
 
-    lf = sl_http_line_end(p, last, &eol, &bad);
+    lf = sl_head_line_end(p, last, &eol, &bad);
 
     if (lf == NULL) {
         if (bad) {
@@ -493,7 +432,7 @@ sl_http_parse_request(const u_char *buf, size_t len, size_t max_body,
     p = lf + 1;
 
     for ( ;; ) {
-        lf = sl_http_line_end(p, last, &eol, &bad);
+        lf = sl_head_line_end(p, last, &eol, &bad);
 
         if (lf == NULL) {
             if (bad) {
@@ -510,50 +449,19 @@ sl_http_parse_request(const u_char *buf, size_t len, size_t max_body,
             break;
         }
 
-        /* RFC 9112 §5.2: obs-fold may be refused with 400 */
-        if (*p == ' ' || *p == '\t') {
-            r->error = "header folding is not supported";
-            return 400;
-        }
-
-        for (colon = p; colon < eol && sl_http_is_tchar(*colon); colon++) {
-            /* void */
-        }
-
-        /* RFC 9112 §5.1: no white space between the name and the colon */
-        if (colon == p || colon == eol || *colon != ':') {
-            r->error = "invalid header line";
-            return 400;
-        }
-
-        if (colon - p > SL_HTTP_MAX_HEADER_NAME) {
-            r->error = "header name too long";
-            return 400;
-        }
-
-        for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t'); v++) {
-            /* void */
-        }
-
-        for (ve = eol; ve > v && (ve[-1] == ' ' || ve[-1] == '\t'); ve--) {
-            /* void */
-        }
-
-        if (ve - v > SL_HTTP_MAX_HEADER_VALUE) {
-            r->error = "header value too long";
-            return 400;
-        }
-
         if (r->nheaders == SL_HTTP_MAX_HEADERS) {
             r->error = "too many headers";
             return 400;
         }
 
-        h = &r->headers[r->nheaders++];
-        h->name.data = (u_char *) p;
-        h->name.len = colon - p;
-        h->value.data = (u_char *) v;
-        h->value.len = ve - v;
+        h = &r->headers[r->nheaders];
+
+        r->error = sl_head_field(p, eol, h);
+        if (r->error) {
+            return 400;
+        }
+
+        r->nheaders++;
 
         rc = sl_http_process_header(h, max_body, &seen_te, &conn_close,
                                     &keep_alive, &host, r);
@@ -592,15 +500,7 @@ sl_http_parse_request(const u_char *buf, size_t len, size_t max_body,
 const sl_str_t *
 sl_http_find_header(const sl_http_parsed_t *r, const char *name)
 {
-    sl_uint_t  i;
-
-    for (i = 0; i < r->nheaders; i++) {
-        if (sl_str_caseeq(&r->headers[i].name, name)) {
-            return &r->headers[i].value;
-        }
-    }
-
-    return NULL;
+    return sl_head_find(r->headers, r->nheaders, name);
 }
 
 

@@ -9,11 +9,12 @@
 
 #include <sl_config.h>
 #include <sl_core.h>
+#include <sl_head.h>
 
 
-#define SL_HTTP_MAX_HEADERS       255     /* the caps of sl_rtsp_parse.h */
-#define SL_HTTP_MAX_HEADER_NAME   512
-#define SL_HTTP_MAX_HEADER_VALUE  2048
+#define SL_HTTP_MAX_HEADERS       SL_HEAD_MAX_FIELDS
+#define SL_HTTP_MAX_HEADER_NAME   SL_HEAD_MAX_NAME
+#define SL_HTTP_MAX_HEADER_VALUE  SL_HEAD_MAX_VALUE
 
 #define SL_HTTP_MAX_CHUNK_SIZE    (16 * 1024 * 1024)  /* max_chunk 0 */
 #define SL_HTTP_MAX_CHUNK_LINE    4096    /* size and extensions */
@@ -30,10 +31,7 @@ typedef enum {
     SL_HTTP_METHODS
 } sl_http_method_e;
 
-typedef struct {
-    sl_str_t             name;
-    sl_str_t             value;
-} sl_http_header_t;
+typedef sl_head_field_t  sl_http_header_t;
 
 typedef struct {
     sl_http_method_e     method;

@@ -21,67 +21,6 @@ const sl_str_t  sl_rtsp_method_names[SL_RTSP_METHODS] = {
 };
 
 
-/* RFC 2616 token characters, which RTSP methods and header names use */
-static int
-sl_rtsp_is_tchar(u_char ch)
-{
-    if (ch >= 'a' && ch <= 'z') {
-        return 1;
-    }
-
-    if (ch >= 'A' && ch <= 'Z') {
-        return 1;
-    }
-
-    if (ch >= '0' && ch <= '9') {
-        return 1;
-    }
-
-    return ch != '\0' && strchr("!#$%&'*+-.^_`|~", ch) != NULL;
-}
-
-
-/*
- * Finds the end of the line that starts at p: returns the position of
- * its LF, with *eol set to where the line's text ends (before CR LF or
- * LF).  NULL when no LF follows yet.  A CR not followed by LF, or a NUL,
- * is malformed: *bad is set.
- */
-static const u_char *
-sl_rtsp_line_end(const u_char *p, const u_char *last, const u_char **eol,
-    sl_uint_t *bad)
-{
-    for ( /* void */ ; p < last; p++) {
-
-        if (*p == '\n') {
-            *eol = p;
-            return p;
-        }
-
-        if (*p == '\0') {
-            *bad = 1;
-            return NULL;
-        }
-
-        if (*p == '\r') {
-            if (p + 1 == last) {
-                return NULL;
-            }
-
-            if (p[1] != '\n') {
-                *bad = 1;
-                return NULL;
-            }
-
-            *eol = p;
-            return p + 1;
-        }
-    }
-
-    return NULL;
-}
-
-
 static sl_int_t
 sl_rtsp_parse_request_line(const u_char *p, const u_char *eol,
     sl_rtsp_parsed_t *r)
@@ -91,7 +30,7 @@ sl_rtsp_parse_request_line(const u_char *p, const u_char *eol,
 
     start = p;
 
-    while (p < eol && sl_rtsp_is_tchar(*p)) {
+    while (p < eol && sl_head_is_tchar(*p)) {
         p++;
     }
 
@@ -167,7 +106,7 @@ sl_rtsp_parse_request(const u_char *buf, size_t len, size_t max_body,
 {
     sl_int_t           rc, n;
     sl_uint_t          bad, has_length;
-    const u_char      *p, *last, *eol, *lf, *colon, *v, *ve;
+    const u_char      *p, *last, *eol, *lf, *ve;
     sl_rtsp_header_t  *h;
 
     p = buf;
@@ -194,7 +133,7 @@ sl_rtsp_parse_request(const u_char *buf, size_t len, size_t max_body,
         p += (*p == '\r') ? 2 : 1;
     }
 
-    lf = sl_rtsp_line_end(p, last, &eol, &bad);
+    lf = sl_head_line_end(p, last, &eol, &bad);
 
     if (lf == NULL) {
         if (bad) {
@@ -213,7 +152,7 @@ sl_rtsp_parse_request(const u_char *buf, size_t len, size_t max_body,
     p = lf + 1;
 
     for ( ;; ) {
-        lf = sl_rtsp_line_end(p, last, &eol, &bad);
+        lf = sl_head_line_end(p, last, &eol, &bad);
 
         if (lf == NULL) {
             if (bad) {
@@ -230,48 +169,19 @@ sl_rtsp_parse_request(const u_char *buf, size_t len, size_t max_body,
             break;
         }
 
-        if (*p == ' ' || *p == '\t') {
-            r->error = "header folding is not supported";
-            return 400;
-        }
-
-        for (colon = p; colon < eol && sl_rtsp_is_tchar(*colon); colon++) {
-            /* void */
-        }
-
-        if (colon == p || colon == eol || *colon != ':') {
-            r->error = "invalid header line";
-            return 400;
-        }
-
-        if (colon - p > SL_RTSP_MAX_HEADER_NAME) {
-            r->error = "header name too long";
-            return 400;
-        }
-
-        for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t'); v++) {
-            /* void */
-        }
-
-        for (ve = eol; ve > v && (ve[-1] == ' ' || ve[-1] == '\t'); ve--) {
-            /* void */
-        }
-
-        if (ve - v > SL_RTSP_MAX_HEADER_VALUE) {
-            r->error = "header value too long";
-            return 400;
-        }
-
         if (r->nheaders == SL_RTSP_MAX_HEADERS) {
             r->error = "too many headers";
             return 400;
         }
 
-        h = &r->headers[r->nheaders++];
-        h->name.data = (u_char *) p;
-        h->name.len = colon - p;
-        h->value.data = (u_char *) v;
-        h->value.len = ve - v;
+        h = &r->headers[r->nheaders];
+
+        r->error = sl_head_field(p, eol, h);
+        if (r->error) {
+            return 400;
+        }
+
+        r->nheaders++;
 
         if (sl_str_caseeq(&h->name, "CSeq")) {
             n = sl_rtsp_parse_number(&h->value);
@@ -342,15 +252,7 @@ sl_rtsp_parse_request(const u_char *buf, size_t len, size_t max_body,
 const sl_str_t *
 sl_rtsp_find_header(const sl_rtsp_parsed_t *r, const char *name)
 {
-    sl_uint_t  i;
-
-    for (i = 0; i < r->nheaders; i++) {
-        if (sl_str_caseeq(&r->headers[i].name, name)) {
-            return &r->headers[i].value;
-        }
-    }
-
-    return NULL;
+    return sl_head_find(r->headers, r->nheaders, name);
 }
 
 

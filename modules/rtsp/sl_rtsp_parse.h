@@ -8,11 +8,12 @@
 
 #include <sl_config.h>
 #include <sl_core.h>
+#include <sl_head.h>
 
 
-#define SL_RTSP_MAX_HEADERS       255     /* as hardened RTSP stacks cap */
-#define SL_RTSP_MAX_HEADER_NAME   512
-#define SL_RTSP_MAX_HEADER_VALUE  2048
+#define SL_RTSP_MAX_HEADERS       SL_HEAD_MAX_FIELDS
+#define SL_RTSP_MAX_HEADER_NAME   SL_HEAD_MAX_NAME
+#define SL_RTSP_MAX_HEADER_VALUE  SL_HEAD_MAX_VALUE
 
 typedef enum {
     SL_RTSP_UNKNOWN = 0,
@@ -30,10 +31,7 @@ typedef enum {
     SL_RTSP_METHODS
 } sl_rtsp_method_e;
 
-typedef struct {
-    sl_str_t             name;
-    sl_str_t             value;
-} sl_rtsp_header_t;
+typedef sl_head_field_t  sl_rtsp_header_t;
 
 typedef struct {
     sl_rtsp_method_e     method;
