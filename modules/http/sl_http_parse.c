@@ -936,3 +936,73 @@ too_large:
     ctx->state = sl_http_chunk_too_large;
     return 413;
 }
+
+
+sl_int_t
+sl_http_arg(const sl_str_t *args, const char *name, sl_str_t *value)
+{
+    size_t         n;
+    const u_char  *p, *last, *amp, *eq;
+
+    if (args == NULL || args->data == NULL) {
+        return SL_DECLINED;
+    }
+
+    n = sl_strlen(name);
+    p = args->data;
+    last = p + args->len;
+
+    while (p < last) {
+        amp = sl_strlchr((u_char *) p, (u_char *) last, '&');
+        if (amp == NULL) {
+            amp = last;
+        }
+
+        eq = sl_strlchr((u_char *) p, (u_char *) amp, '=');
+
+        if (eq && (size_t) (eq - p) == n && sl_strncmp(p, name, n) == 0) {
+            value->data = (u_char *) eq + 1;
+            value->len = amp - (eq + 1);
+            return SL_OK;
+        }
+
+        p = amp + 1;
+    }
+
+    return SL_DECLINED;
+}
+
+
+size_t
+sl_http_unescape_arg(u_char *dst, const sl_str_t *src)
+{
+    u_char        *d;
+    sl_int_t       v;
+    const u_char  *p, *last;
+
+    d = dst;
+    p = src->data;
+    last = p + src->len;
+
+    while (p < last) {
+        if (*p == '+') {
+            *d++ = ' ';
+            p++;
+            continue;
+        }
+
+        if (*p == '%' && last - p >= 3) {
+            v = sl_hextoi(p + 1, 2);
+
+            if (v >= 0) {
+                *d++ = (u_char) v;
+                p += 3;
+                continue;
+            }
+        }
+
+        *d++ = *p++;
+    }
+
+    return d - dst;
+}

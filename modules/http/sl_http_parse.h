@@ -94,6 +94,19 @@ const sl_str_t *sl_http_find_header(const sl_http_parsed_t *r,
 sl_int_t sl_http_parse_uri_path(const sl_str_t *uri, sl_str_t *path,
     sl_str_t *args);
 
+/*
+ * The value of query argument name in args ("a=1&song=x+y"): SL_OK with
+ * value pointing into args (still encoded), SL_DECLINED when absent.
+ */
+sl_int_t sl_http_arg(const sl_str_t *args, const char *name,
+    sl_str_t *value);
+/*
+ * Decodes a query value into dst (room for src->len bytes): %XX and
+ * '+' as a space; a malformed escape is kept as it is.  Returns the
+ * length.
+ */
+size_t sl_http_unescape_arg(u_char *dst, const sl_str_t *src);
+
 /* the state of one chunked body, zeroed by sl_http_chunked_init() */
 typedef struct {
     sl_uint_t            state;

@@ -5,6 +5,7 @@
 
 #include <sl_config.h>
 #include <sl_core.h>
+#include <sl_live.h>
 #include <sl_streaming.h>
 #include <sl_rtsp_parse.h>
 
@@ -18,6 +19,7 @@
 #define SL_RTSP_MAX_SESSIONS  8         /* per control connection */
 
 typedef struct sl_rtsp_session_s     sl_rtsp_session_t;
+typedef struct sl_rtsp_record_s      sl_rtsp_record_t;
 typedef struct sl_rtsp_connection_s  sl_rtsp_connection_t;
 
 typedef struct {
@@ -47,6 +49,7 @@ struct sl_rtsp_connection_s {
     sl_streaming_request_t   sr;
 
     sl_queue_t               sessions;        /* sl_rtsp_session_t */
+    sl_rtsp_record_t        *record;          /* announced, not set up */
     sl_int_t                 track;           /* from ".../trackID=N" */
 
     unsigned                 close_after:1;   /* after what is queued */
@@ -99,6 +102,10 @@ struct sl_rtsp_session_s {
     sl_media_unit_t          next;            /* read, not yet due */
     int64_t                  bye_media;       /* media time to send BYE */
 
+    sl_live_t               *live;            /* a broadcast point's */
+    sl_rtsp_record_t        *record;          /* an encoder's session */
+    sl_live_sub_t            sub;             /* its place in the stream */
+
     u_char                  *pending;         /* interleaved bytes unsent */
     size_t                   pending_pos;
     size_t                   pending_len;
@@ -107,6 +114,7 @@ struct sl_rtsp_session_s {
     unsigned                 has_next:1;
     unsigned                 eof:1;
     unsigned                 bye_sent:1;
+    unsigned                 live_tcp:1;      /* live over interleaving */
 };
 
 void sl_rtsp_init_connection(sl_connection_t *c);
@@ -127,8 +135,10 @@ void sl_rtsp_play(sl_rtsp_connection_t *rc);
 void sl_rtsp_pause(sl_rtsp_connection_t *rc);
 void sl_rtsp_teardown(sl_rtsp_connection_t *rc);
 void sl_rtsp_keepalive(sl_rtsp_connection_t *rc);
-/* an interleaved frame from the client ($ channel len data): RTCP */
-void sl_rtsp_interleaved_in(sl_rtsp_connection_t *rc, u_char channel);
+/* an interleaved frame from the client ($ channel len data): RTCP, or
+   an encoder's RTP */
+void sl_rtsp_interleaved_in(sl_rtsp_connection_t *rc, u_char channel,
+    const u_char *data, size_t len);
 /* the control connection is going: its sessions end */
 void sl_rtsp_close_sessions(sl_rtsp_connection_t *rc);
 sl_int_t sl_rtsp_init_worker(sl_cycle_t *cycle);
@@ -144,11 +154,50 @@ void sl_rtsp_send_rtcp(sl_rtsp_session_t *s, sl_uint_t bye);
 int64_t sl_rtsp_media_clock(sl_rtsp_session_t *s);
 /* the write side is ready again: interleaved data first */
 sl_int_t sl_rtsp_flush_pending(sl_rtsp_connection_t *rc);
+/* keeps bytes of iov (past skip) to go before anything else: SL_OK, or
+   SL_ERROR when the backlog would pass SL_RTSP_MAX_PENDING */
+sl_int_t sl_rtsp_keep_pending(sl_rtsp_session_t *s, struct iovec *iov,
+    sl_uint_t n, size_t skip);
+/* closes the control connection after the current event */
+void sl_rtsp_drop(sl_connection_t *c);
+u_char *sl_rtsp_session_header(sl_rtsp_session_t *s, u_char *p,
+    u_char *last);
+
+/* an encoder's stream: what it announced, the point it writes */
+struct sl_rtsp_record_s {
+    sl_pool_t               *pool;
+    sl_live_t               *live;
+    sl_live_writer_t         writer;
+    sl_media_track_t         tracks[SL_MEDIA_MAX_TRACKS];
+    const sl_rtp_payload_t  *payload[SL_MEDIA_MAX_TRACKS];
+    sl_str_t                 control[SL_MEDIA_MAX_TRACKS];
+    sl_rtp_depack_t         *depack[SL_MEDIA_MAX_TRACKS];
+    sl_uint_t                ntracks;
+    sl_msec_t                refreshed;       /* the session timer */
+    unsigned                 recording:1;
+};
+
+/* sl_rtsp_record.c: encoders (ANNOUNCE, SETUP mode=record, RECORD) */
+void sl_rtsp_announce(sl_rtsp_connection_t *rc);
+void sl_rtsp_record(sl_rtsp_connection_t *rc);
+sl_int_t sl_rtsp_record_track(sl_rtsp_record_t *rec, const sl_str_t *uri,
+    sl_int_t track);
+void sl_rtsp_record_packet(sl_rtsp_session_t *s, sl_uint_t track,
+    const u_char *pkt, size_t len);
+void sl_rtsp_record_end(sl_rtsp_record_t *rec, sl_log_t *log);
+sl_rtsp_session_t *sl_rtsp_find_session(sl_rtsp_connection_t *rc);
+
+/* sl_rtsp_live.c: sessions of broadcast points */
+sl_int_t sl_rtsp_live_media(sl_rtsp_connection_t *rc, sl_live_t *lv,
+    sl_media_file_t *mf);
+void sl_rtsp_live_play(sl_rtsp_connection_t *rc, sl_rtsp_session_t *s);
+void sl_rtsp_live_stop(sl_rtsp_session_t *s);
 
 /* sl_sdp.c */
 uint8_t sl_sdp_payload_type(const sl_rtp_payload_t *pl, sl_uint_t n);
 sl_int_t sl_sdp_describe(sl_pool_t *pool, const sl_media_file_t *mf,
-    const sl_str_t *name, const struct sockaddr *local, sl_str_t *out);
+    const sl_str_t *name, const struct sockaddr *local, sl_uint_t live,
+    sl_str_t *out);
 
 extern sl_module_t  sl_rtsp_module;
 

@@ -46,7 +46,7 @@ sl_rtsp_play_init(sl_cycle_t *cycle)
  * after the current tick, as a posted read event: closing here would free
  * sessions that the tick is about to visit.
  */
-static void
+void
 sl_rtsp_drop(sl_connection_t *c)
 {
     c->close = 1;
@@ -258,7 +258,7 @@ sl_rtsp_send_due(sl_rtsp_session_t *s)
 
 
 /* keeps what the socket did not take; SL_ERROR past the bound */
-static sl_int_t
+sl_int_t
 sl_rtsp_keep_pending(sl_rtsp_session_t *s, struct iovec *iov, sl_uint_t n,
     size_t skip)
 {

@@ -20,8 +20,8 @@ static u_char *sl_rtsp_log_context(sl_log_t *log, u_char *buf, size_t len);
 
 /* what OPTIONS advertises: the methods this server answers */
 #define SL_RTSP_PUBLIC                                                        \
-    "OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE, GET_PARAMETER, "        \
-    "SET_PARAMETER"
+    "OPTIONS, DESCRIBE, ANNOUNCE, SETUP, TEARDOWN, PLAY, PAUSE, RECORD, "     \
+    "GET_PARAMETER, SET_PARAMETER"
 
 
 sl_rtsp_srv_conf_t *
@@ -272,7 +272,7 @@ sl_rtsp_process_requests(sl_rtsp_connection_t *rc)
                 return;
             }
 
-            sl_rtsp_interleaved_in(rc, rc->in[1]);
+            sl_rtsp_interleaved_in(rc, rc->in[1], rc->in + 4, total - 4);
 
             memmove(rc->in, rc->in + total, rc->in_len - total);
             rc->in_len -= total;
@@ -462,8 +462,16 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
         sl_rtsp_keepalive(rc);
         break;
 
+    case SL_RTSP_ANNOUNCE:
+        sl_rtsp_announce(rc);
+        break;
+
+    case SL_RTSP_RECORD:
+        sl_rtsp_record(rc);
+        break;
+
     default:
-        /* ANNOUNCE, RECORD, REDIRECT: not for on-demand points */
+        /* REDIRECT is the server's to send */
         sl_rtsp_respond_error(rc, 501);
         break;
     }

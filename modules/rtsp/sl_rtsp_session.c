@@ -9,7 +9,6 @@
 #include <sys/random.h>
 
 
-static sl_rtsp_session_t *sl_rtsp_find_session(sl_rtsp_connection_t *rc);
 static void sl_rtsp_destroy_session(sl_rtsp_session_t *s);
 static void sl_rtsp_session_timeout(sl_event_t *ev);
 static void sl_rtsp_udp_read(sl_event_t *ev);
@@ -117,7 +116,7 @@ sl_rtsp_base_url(sl_pool_t *pool, const sl_str_t *uri, sl_str_t *base)
 
 
 /* RFC 2326 §12.37: "Session: id;timeout=60" in every reply of a session */
-static u_char *
+u_char *
 sl_rtsp_session_header(sl_rtsp_session_t *s, u_char *p, u_char *last)
 {
     sl_rtsp_srv_conf_t  *rscf;
@@ -135,6 +134,7 @@ sl_rtsp_describe(sl_rtsp_connection_t *rc)
     u_char           *p, *last, hdr[2048];
     sl_int_t          rv;
     sl_str_t          sdp, base;
+    sl_live_t        *lv;
     sl_media_file_t   mf;
     sl_connection_t  *c;
     struct sockaddr_storage  local;
@@ -147,7 +147,10 @@ sl_rtsp_describe(sl_rtsp_connection_t *rc)
     mf.pool = rc->sr.pool;
     mf.log = c->log;
 
-    rv = sl_streaming_open_media(&rc->sr, &mf);
+    lv = sl_streaming_live(&rc->sr);
+
+    rv = lv ? sl_rtsp_live_media(rc, lv, &mf)
+            : sl_streaming_open_media(&rc->sr, &mf);
     if (rv != SL_OK) {
         sl_rtsp_respond(rc, rv, NULL, NULL);
         return;
@@ -159,7 +162,7 @@ sl_rtsp_describe(sl_rtsp_connection_t *rc)
     }
 
     rv = sl_sdp_describe(rc->sr.pool, &mf, &rc->sr.path,
-                         (struct sockaddr *) &local, &sdp);
+                         (struct sockaddr *) &local, lv != NULL, &sdp);
 
     sl_media_close(&mf);
 
@@ -383,7 +386,22 @@ sl_rtsp_create_session(sl_rtsp_connection_t *rc, sl_int_t *status)
     s->mf.pool = pool;
     s->mf.log = c->log;
 
-    rv = sl_streaming_open_media(&rc->sr, &s->mf);
+    s->live = sl_streaming_live(&rc->sr);
+
+    if (rc->record) {
+        /* an encoder's first SETUP: its announced tracks */
+        s->record = rc->record;
+        rc->record = NULL;
+        sl_memcpy(s->mf.tracks, s->record->tracks,
+                  sizeof(s->record->tracks));
+        s->mf.ntracks = s->record->ntracks;
+        s->mf.duration_msec = -1;
+        rv = SL_OK;
+
+    } else {
+        rv = s->live ? sl_rtsp_live_media(rc, s->live, &s->mf)
+                     : sl_streaming_open_media(&rc->sr, &s->mf);
+    }
     if (rv != SL_OK) {
         sl_destroy_pool(pool);
         *status = rv;
@@ -424,7 +442,7 @@ sl_rtsp_setup(sl_rtsp_connection_t *rc)
     u_char               *p, *last, hdr[512];
     uint32_t              rnd;
     sl_int_t              track, status;
-    sl_uint_t             i, n;
+    sl_uint_t             i, n, recording;
     sl_queue_t           *q;
     const sl_str_t       *v;
     sl_connection_t      *c;
@@ -452,10 +470,16 @@ sl_rtsp_setup(sl_rtsp_connection_t *rc)
         return;
     }
 
-    if (t.record) {
-        sl_rtsp_respond(rc, 405, "Allow: OPTIONS, DESCRIBE, SETUP, PLAY, "
-                        "PAUSE, TEARDOWN, GET_PARAMETER, SET_PARAMETER\r\n",
-                        NULL);
+    /* mode=record after an ANNOUNCE, and only then */
+    recording = (rc->record != NULL);
+
+    if (!recording && sl_rtsp_find_header(rc->req, "Session")) {
+        s = sl_rtsp_find_session(rc);
+        recording = (s && s->record);
+    }
+
+    if (t.record != recording) {
+        sl_rtsp_respond(rc, t.record ? 455 : 461, NULL, NULL);
         return;
     }
 
@@ -520,6 +544,10 @@ sl_rtsp_setup(sl_rtsp_connection_t *rc)
         }
     }
 
+    if (s->record) {
+        track = sl_rtsp_record_track(s->record, &rc->req->uri, track);
+    }
+
     if (track == -1) {
         /* an aggregate SETUP makes sense for one track only */
         if (s->mf.ntracks != 1) {
@@ -541,6 +569,12 @@ sl_rtsp_setup(sl_rtsp_connection_t *rc)
 
     if (st->setup) {
         sl_rtsp_respond(rc, 455, NULL, NULL);
+        goto failed;
+    }
+
+    /* a live session's tracks share one way: all interleaved or all UDP */
+    if (s->live && s->nstreams && s->live_tcp != t.tcp) {
+        sl_rtsp_respond(rc, 461, NULL, NULL);
         goto failed;
     }
 
@@ -580,11 +614,11 @@ sl_rtsp_setup(sl_rtsp_connection_t *rc)
 
         st->tcp = 1;
         st->channel = (u_char) t.interleaved[0];
+        s->live_tcp = 1;
 
         p = sl_slprintf(p, last,
-                        "Transport: RTP/AVP/TCP;unicast;interleaved=%d-%d;"
-                        "ssrc=%08X\r\n", st->channel, st->channel + 1,
-                        st->rtp.ssrc);
+                        "Transport: RTP/AVP/TCP;unicast;interleaved=%d-%d",
+                        st->channel, st->channel + 1);
 
     } else {
         status = sl_rtsp_setup_udp(st, rc, &t);
@@ -595,9 +629,20 @@ sl_rtsp_setup(sl_rtsp_connection_t *rc)
 
         p = sl_slprintf(p, last,
                         "Transport: RTP/AVP;unicast;client_port=%d-%d;"
-                        "server_port=%d-%d;ssrc=%08X\r\n",
+                        "server_port=%d-%d",
                         st->client_port[0], st->client_port[1],
-                        st->server_port, st->server_port + 1, st->rtp.ssrc);
+                        st->server_port, st->server_port + 1);
+    }
+
+    /* a live session's SSRC is its sink's, known at PLAY only */
+    if (s->record) {
+        p = sl_slprintf(p, last, ";mode=record\r\n");
+
+    } else if (s->live) {
+        p = sl_slprintf(p, last, "\r\n");
+
+    } else {
+        p = sl_slprintf(p, last, ";ssrc=%08X\r\n", st->rtp.ssrc);
     }
 
     st->setup = 1;
@@ -708,6 +753,11 @@ sl_rtsp_play(sl_rtsp_connection_t *rc)
     s = sl_rtsp_find_session(rc);
     if (s == NULL) {
         sl_rtsp_respond(rc, 454, NULL, NULL);
+        return;
+    }
+
+    if (s->live) {
+        sl_rtsp_live_play(rc, s);
         return;
     }
 
@@ -822,7 +872,10 @@ sl_rtsp_pause(sl_rtsp_connection_t *rc)
         return;
     }
 
-    if (s->state == SL_RTSP_PLAYING) {
+    if (s->live) {
+        sl_rtsp_live_stop(s);
+
+    } else if (s->state == SL_RTSP_PLAYING) {
         s->play_media = sl_rtsp_media_clock(s);
         sl_rtsp_stop_playing(s);
     }
@@ -881,7 +934,7 @@ sl_rtsp_keepalive(sl_rtsp_connection_t *rc)
 
 
 /* the session named by the request's Session header, on this connection */
-static sl_rtsp_session_t *
+sl_rtsp_session_t *
 sl_rtsp_find_session(sl_rtsp_connection_t *rc)
 {
     size_t               n;
@@ -915,7 +968,8 @@ sl_rtsp_find_session(sl_rtsp_connection_t *rc)
 
 /* RTCP from the client (receiver reports) keeps its session alive */
 void
-sl_rtsp_interleaved_in(sl_rtsp_connection_t *rc, u_char channel)
+sl_rtsp_interleaved_in(sl_rtsp_connection_t *rc, u_char channel,
+    const u_char *data, size_t len)
 {
     sl_uint_t            i;
     sl_queue_t          *q;
@@ -928,6 +982,13 @@ sl_rtsp_interleaved_in(sl_rtsp_connection_t *rc, u_char channel)
         s = sl_queue_data(q, sl_rtsp_session_t, queue);
 
         for (i = 0; i < SL_MEDIA_MAX_TRACKS; i++) {
+            if (s->record && s->streams[i].setup && s->streams[i].tcp
+                && s->streams[i].channel == channel)
+            {
+                sl_rtsp_record_packet(s, i, data, len);
+                return;
+            }
+
             if (s->streams[i].setup && s->streams[i].tcp
                 && s->streams[i].channel + 1 == channel)
             {
@@ -947,7 +1008,7 @@ sl_rtsp_udp_read(sl_event_t *ev)
     ssize_t            n;
     sl_connection_t   *c;
     sl_rtsp_stream_t  *st;
-    u_char             buf[1500];
+    u_char             buf[2048];
 
     c = ev->data;
     st = c->data;
@@ -971,6 +1032,11 @@ sl_rtsp_udp_read(sl_event_t *ev)
 
             /* ECONNREFUSED: an ICMP port unreachable from the client */
             break;
+        }
+
+        if (c == st->udp[0] && st->session->record) {
+            sl_rtsp_record_packet(st->session, st->track, buf, n);
+            continue;
         }
 
         if (c == st->udp[1] && n >= 8 && (buf[0] & 0xc0) == 0x80) {
@@ -1002,6 +1068,11 @@ sl_rtsp_close_sessions(sl_rtsp_connection_t *rc)
     sl_queue_t          *q;
     sl_rtsp_session_t   *s;
 
+    if (rc->record) {
+        sl_rtsp_record_end(rc->record, rc->connection->log);
+        rc->record = NULL;
+    }
+
     while (!sl_queue_empty(&rc->sessions)) {
         q = sl_queue_head(&rc->sessions);
         s = sl_queue_data(q, sl_rtsp_session_t, queue);
@@ -1019,6 +1090,16 @@ sl_rtsp_destroy_session(sl_rtsp_session_t *s)
     sl_rtsp_stream_t  *st;
 
     sl_log_error(SL_LOG_INFO, s->log, 0, "session %s closed", s->id);
+
+    if (s->live) {
+        sl_rtsp_live_stop(s);
+    }
+
+    if (s->record) {
+        sl_rtsp_record_end(s->record, s->log);
+        s->record = NULL;
+        s->state = SL_RTSP_READY;
+    }
 
     sl_rtsp_stop_playing(s);
     sl_queue_remove(&s->queue);

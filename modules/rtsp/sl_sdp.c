@@ -16,13 +16,15 @@ sl_sdp_payload_type(const sl_rtp_payload_t *pl, sl_uint_t n)
 /*
  * Builds the description of mf into out (pool memory): one m= line per
  * track that has an RTP payload format, each with "a=control:trackID=N"
- * relative to the Content-Base, and the duration in a=range.  Tracks
+ * relative to the Content-Base, and the duration in a=range ("now-" for
+ * a live stream).  Tracks
  * without a payload format are left out.  SL_OK, SL_DECLINED when no
  * track can be sent, SL_ERROR.
  */
 sl_int_t
 sl_sdp_describe(sl_pool_t *pool, const sl_media_file_t *mf,
-    const sl_str_t *name, const struct sockaddr *local, sl_str_t *out)
+    const sl_str_t *name, const struct sockaddr *local, sl_uint_t live,
+    sl_str_t *out)
 {
     u_char                  *p, *last, *start;
     sl_uint_t                i, sent;
@@ -57,7 +59,10 @@ sl_sdp_describe(sl_pool_t *pool, const sl_media_file_t *mf,
                     local->sa_family == AF_INET6 ? "::" : "0.0.0.0",
                     SLUICE_VER);
 
-    if (mf->duration_msec >= 0) {
+    if (live) {
+        p = sl_slprintf(p, last, "a=range:npt=now-\r\n");
+
+    } else if (mf->duration_msec >= 0) {
         p = sl_slprintf(p, last, "a=range:npt=0-%ld.%03ld\r\n",
                         (long) (mf->duration_msec / 1000),
                         (long) (mf->duration_msec % 1000));

@@ -148,6 +148,7 @@ struct sl_streaming_core_pp_conf_s {
     void                    **pp_conf;      /* ctx->pp_conf */
     sl_complex_value_t       *redirect;     /* "redirect URL" ($1..$9) */
     sl_streaming_source_type_t  *type;      /* "type on_demand", or NULL */
+    struct sl_live_s         *live;         /* a broadcast point's stream */
 
     sl_msec_t                 fast_start;   /* media sent fast at first */
     sl_int_t                  fast_start_rate;  /* times real time */
@@ -186,6 +187,11 @@ sl_int_t sl_streaming_add_source_type(sl_conf_t *cf, const char *name,
  */
 sl_int_t sl_streaming_open_media(sl_streaming_request_t *r,
     sl_media_file_t *mf);
+/* the live stream of r's publishing point, NULL if not a broadcast one */
+#define sl_streaming_live(r)                                                  \
+    ((sl_streaming_core_pp_conf_t *)                                          \
+     sl_streaming_get_module_pp_conf(r, sl_streaming_core_module))->live
+
 /* registers a protocol name for "listen"; from preconfiguration */
 sl_int_t sl_streaming_add_protocol(sl_conf_t *cf, const char *name,
     sl_connection_handler_pt handler);

@@ -357,6 +357,67 @@ sub run_cmd {
     return \%r;
 }
 
+# Starts ARGV in the background (an encoder pushing while the test plays);
+# returns a handle for stop_cmd.  It is killed at teardown if still running.
+sub start_cmd {
+    my ($self, $argv, %opts) = @_;
+
+    my $n = ++$self->{_cmd_n};
+    my $tmp = $self->{_testdir};
+    my ($out, $err) = ("$tmp/bg$$.$n.out", "$tmp/bg$$.$n.err");
+
+    _note_cmd(@$argv);
+
+    my $pid = fork() // die "fork: $!";
+    if ($pid == 0) {
+        $self->_sanitizer_env();
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>', $out or POSIX::_exit(127);
+        open STDERR, '>', $err or POSIX::_exit(127);
+        { no warnings "exec"; exec { $argv->[0] } @$argv; }
+        POSIX::_exit(127);
+    }
+    $self->{_cmds}{$pid} = join ' ',
+        map { length > 80 ? substr($_, 0, 80) . '...' : $_ } @$argv;
+    push @{$self->{_bg}}, $pid;
+    return { pid => $pid, out => $out, err => $err };
+}
+
+# True while a start_cmd process runs.
+sub cmd_running {
+    my ($self, $h) = @_;
+    return waitpid($h->{pid}, WNOHANG) == 0;
+}
+
+# Stops a start_cmd process (SIGNAL, default TERM; KILL after 5 s) and
+# returns { code, signal, out, err } like run_cmd.
+sub stop_cmd {
+    my ($self, $h, $sig) = @_;
+    my $status;
+    if (waitpid($h->{pid}, WNOHANG) == 0) {
+        kill $sig // 'TERM', $h->{pid};
+        my $deadline = time() + 5;
+        while (waitpid($h->{pid}, WNOHANG) == 0) {
+            if (time() > $deadline) {
+                kill 'KILL', $h->{pid};
+                waitpid($h->{pid}, 0);
+                last;
+            }
+            sleep 0.02;
+        }
+    }
+    $status = $?;
+    @{$self->{_bg}} = grep { $_ != $h->{pid} } @{$self->{_bg}};
+    my %r = (
+        code => WIFEXITED($status) ? WEXITSTATUS($status) : undef,
+        signal => WIFSIGNALED($status) ? WTERMSIG($status) : 0,
+        out => $self->read_file($h->{out}) // '',
+        err => $self->read_file($h->{err}) // '',
+    );
+    unlink $h->{out}, $h->{err};
+    return \%r;
+}
+
 # Runs the binary with -p PREFIX/ and ARGS.
 sub sluice {
     my ($self, @args) = @_;
@@ -804,6 +865,11 @@ sub wait_log {
 sub teardown {
     my ($self) = @_;
     return () if $self->{_checked}++;
+
+    for my $pid (@{$self->{_bg} // []}) {
+        kill 'KILL', $pid;
+        waitpid($pid, 0);
+    }
 
     $self->stop() if $self->{_started};
     $self->_reap();
