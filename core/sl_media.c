@@ -1,4 +1,4 @@
-/* Media files: picking the reader, windowed reads, time conversions. */
+/* Media files: picking the reader, windowed reads, time conversions, avcC. */
 
 #include <sl_config.h>
 #include <sl_core.h>
@@ -246,4 +246,58 @@ int64_t
 sl_media_from_msec(int64_t msec, uint32_t timescale)
 {
     return (msec / 1000) * timescale + (msec % 1000) * timescale / 1000;
+}
+
+
+/*
+ * avcC: numOfSequenceParameterSets (low 5 bits of byte 5) SPS, then one
+ * byte numOfPictureParameterSets and the PPS, each after a 16-bit length.
+ */
+sl_int_t
+sl_media_avcc_sets(const sl_media_track_t *tr, sl_media_nal_t *nals,
+    sl_uint_t max)
+{
+    size_t         len;
+    sl_uint_t      n, i, count, set;
+    const u_char  *p, *last;
+
+    if (tr->config == NULL || tr->config_len < 7) {
+        return -1;
+    }
+
+    p = tr->config + 5;
+    last = tr->config + tr->config_len;
+    n = 0;
+
+    for (set = 0; set < 2; set++) {
+        if (p >= last) {
+            return (set == 1) ? (sl_int_t) n : -1;
+        }
+
+        count = (set == 0) ? (*p & 0x1f) : *p;
+        p++;
+
+        for (i = 0; i < count; i++) {
+            if (last - p < 2) {
+                return -1;
+            }
+
+            len = sl_media_be16(p);
+            p += 2;
+
+            if (len == 0 || len > (size_t) (last - p)) {
+                return -1;
+            }
+
+            if (n < max) {
+                nals[n].data = p;
+                nals[n].len = len;
+                n++;
+            }
+
+            p += len;
+        }
+    }
+
+    return n;
 }

@@ -165,6 +165,23 @@ typedef struct {
 #define sl_media_be64(p)                                                      \
     (((uint64_t) sl_media_be32(p) << 32) | sl_media_be32((p) + 4))
 
+/* an H.264 NAL unit: its bytes, without length prefix or start code */
+typedef struct {
+    const u_char    *data;
+    size_t           len;
+} sl_media_nal_t;
+
+#define SL_MEDIA_AVCC_MAX_SETS  (31 + 255)     /* SPS and PPS counts */
+
+/*
+ * The parameter sets of the avcC in tr->config (ISO/IEC 14496-15
+ * §5.3.3.1): every SPS, then every PPS.  Fills nals (at most max) with
+ * pointers into the config and returns how many, or -1 when the avcC is
+ * missing or malformed.
+ */
+sl_int_t sl_media_avcc_sets(const sl_media_track_t *tr, sl_media_nal_t *nals,
+    sl_uint_t max);
+
 /* dts in track units to milliseconds and back, without overflow */
 int64_t sl_media_to_msec(int64_t t, uint32_t timescale);
 int64_t sl_media_from_msec(int64_t msec, uint32_t timescale);

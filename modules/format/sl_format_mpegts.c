@@ -4,13 +4,9 @@
 #include <sl_core.h>
 
 
-#define SL_TS_PACKET         188
 #define SL_TS_UNIT_PACKETS   7             /* 1316 bytes, one RTP payload */
-#define SL_TS_SYNC           0x47
 #define SL_TS_NO_PID         0x2000
 
-#define SL_TS_CLOCK          27000000      /* PCR ticks per second */
-#define SL_TS_WRAP           ((int64_t) 300 << 33)
 #define SL_TS_MAX_RATE       ((double) (1 << 22))    /* ticks per byte */
 #define SL_TS_MAX_TIME       ((int64_t) 1 << 62)
 
@@ -23,7 +19,6 @@
 #define SL_TS_KEY_STEPS      6             /* windows a key seek scans */
 #define SL_TS_KEY_BACK       3             /* seconds a window starts early */
 #define SL_TS_KEY_BUDGET     (8 * 1024 * 1024)   /* bytes a key seek reads */
-#define SL_TS_PTS_WRAP       ((int64_t) 1 << 33)
 
 
 /* one sample of the clock: a PCR, or a PTS/DTS when there is no PCR */
@@ -74,10 +69,6 @@ typedef struct {
 static const char  *sl_format_mpegts_extensions[] = {
     "ts", "mts", "m2t", "trp", NULL
 };
-
-
-#define sl_ts_pid(p)  (uint16_t) ((((p)[1] & 0x1f) << 8) | (p)[2])
-#define sl_ts_pusi(p)  ((p)[1] & 0x40)
 
 
 static sl_uint_t
@@ -217,16 +208,6 @@ sl_ts_payload(const u_char *p)
     }
 
     return off < SL_TS_PACKET ? off : 0;
-}
-
-
-/* a 33-bit PTS or DTS (ISO/IEC 13818-1 §2.4.3.7) */
-static int64_t
-sl_ts_timestamp(const u_char *p)
-{
-    return ((int64_t) ((p[0] >> 1) & 0x07) << 30) | ((int64_t) p[1] << 22)
-           | ((int64_t) (p[2] >> 1) << 15) | ((int64_t) p[3] << 7)
-           | (p[4] >> 1);
 }
 
 
@@ -625,8 +606,8 @@ sl_ts_read_psi(sl_media_file_t *mf, sl_ts_t *ts, sl_ts_psi_t *psi)
             psi->pcr_seen_pid = pid;
         }
 
-        if (psi->pes_seen_pid == SL_TS_NO_PID && pid >= 0x20 && pid < 0x1fff
-            && sl_ts_sample(p, off, pid, 1, &c))
+        if (psi->pes_seen_pid == SL_TS_NO_PID && pid >= 0x20
+            && pid < SL_TS_NULL_PID && sl_ts_sample(p, off, pid, 1, &c))
         {
             psi->pes_seen_pid = pid;
         }
@@ -745,7 +726,7 @@ sl_ts_clock(sl_media_file_t *mf, sl_ts_t *ts, uint16_t pid,
     sl_int_t        rc;
     sl_ts_clock_t   last;
 
-    if (pid == SL_TS_NO_PID || pid == 0x1fff) {
+    if (pid == SL_TS_NO_PID || pid == SL_TS_NULL_PID) {
         return SL_DONE;
     }
 

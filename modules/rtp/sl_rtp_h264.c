@@ -10,73 +10,10 @@
 #define SL_H264_MAX_NALS     256        /* per access unit, with SPS/PPS */
 
 
-/* a NAL unit: its bytes, without the length prefix */
-typedef struct {
-    const u_char    *data;
-    size_t           len;
-} sl_h264_nal_t;
-
-
 static uint32_t
 sl_rtp_h264_clock_rate(const sl_media_track_t *tr sl_unused)
 {
     return SL_H264_CLOCK_RATE;
-}
-
-
-/*
- * Walks the parameter sets of an avcC (ISO/IEC 14496-15 §5.3.3.1):
- * numOfSequenceParameterSets (low 5 bits of byte 5) SPS, then one byte
- * numOfPictureParameterSets and the PPS, each after a 16-bit length.
- * Fills nals (at most max) and returns how many, or -1 when malformed.
- */
-static sl_int_t
-sl_rtp_h264_avcc_sets(const sl_media_track_t *tr, sl_h264_nal_t *nals,
-    sl_uint_t max)
-{
-    size_t         len;
-    sl_uint_t      n, i, count, set;
-    const u_char  *p, *last;
-
-    if (tr->config == NULL || tr->config_len < 7) {
-        return -1;
-    }
-
-    p = tr->config + 5;
-    last = tr->config + tr->config_len;
-    n = 0;
-
-    for (set = 0; set < 2; set++) {
-        if (p >= last) {
-            return (set == 1) ? (sl_int_t) n : -1;
-        }
-
-        count = (set == 0) ? (*p & 0x1f) : *p;
-        p++;
-
-        for (i = 0; i < count; i++) {
-            if (last - p < 2) {
-                return -1;
-            }
-
-            len = sl_media_be16(p);
-            p += 2;
-
-            if (len == 0 || len > (size_t) (last - p)) {
-                return -1;
-            }
-
-            if (n < max) {
-                nals[n].data = p;
-                nals[n].len = len;
-                n++;
-            }
-
-            p += len;
-        }
-    }
-
-    return n;
 }
 
 
@@ -92,14 +29,14 @@ sl_rtp_h264_sdp(const sl_media_track_t *tr, uint8_t pt, u_char *p,
     u_char *last)
 {
     sl_int_t       n, i;
-    sl_h264_nal_t  sets[32];
+    sl_media_nal_t  sets[32];
 
     /* sl_slprintf() stops at last - 1 when the text does not fit */
 
     p = sl_slprintf(p, last, "a=rtpmap:%u H264/%u\r\n", (unsigned) pt,
                     SL_H264_CLOCK_RATE);
 
-    n = sl_rtp_h264_avcc_sets(tr, sets, sl_nelems(sets));
+    n = sl_media_avcc_sets(tr, sets, sl_nelems(sets));
 
     if (n < 0) {
         p = sl_slprintf(p, last, "a=fmtp:%u packetization-mode=1\r\n",
@@ -165,7 +102,7 @@ sl_rtp_h264_size(const sl_rtp_stream_t *s, size_t len, size_t *pkts,
  */
 static void
 sl_rtp_h264_nal(sl_rtp_stream_t *s, sl_rtp_out_t *out, uint32_t ts,
-    const sl_h264_nal_t *nal, sl_uint_t last_nal)
+    const sl_media_nal_t *nal, sl_uint_t last_nal)
 {
     u_char        *p;
     size_t         left, n;
@@ -221,7 +158,7 @@ sl_rtp_h264_packetize(sl_rtp_stream_t *s, const sl_media_track_t *tr,
     sl_int_t        nsets;
     sl_uint_t       i, n, nls, type, idr, sps;
     const u_char   *p, *last;
-    sl_h264_nal_t   nals[SL_H264_MAX_NALS];
+    sl_media_nal_t   nals[SL_H264_MAX_NALS];
 
     nls = tr->nal_length_size;
 
@@ -237,7 +174,7 @@ sl_rtp_h264_packetize(sl_rtp_stream_t *s, const sl_media_track_t *tr,
     p = mu->data;
     last = mu->data + mu->len;
 
-    nsets = sl_rtp_h264_avcc_sets(tr, nals, SL_H264_MAX_NALS / 2);
+    nsets = sl_media_avcc_sets(tr, nals, SL_H264_MAX_NALS / 2);
     if (nsets < 0) {
         nsets = 0;
     }

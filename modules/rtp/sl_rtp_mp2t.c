@@ -4,9 +4,6 @@
 #include <sl_core.h>
 
 
-#define SL_RTP_MP2T_PACKET  188
-
-
 static uint32_t
 sl_rtp_mp2t_clock_rate(const sl_media_track_t *tr sl_unused)
 {
@@ -52,11 +49,11 @@ sl_rtp_mp2t_packetize(sl_rtp_stream_t *s, const sl_media_track_t *tr,
     len = mu->len;
     data = mu->data;
 
-    if (len == 0 || len % SL_RTP_MP2T_PACKET != 0) {
+    if (len == 0 || len % SL_TS_PACKET != 0) {
         return SL_ERROR;
     }
 
-    per = s->max_payload / SL_RTP_MP2T_PACKET * SL_RTP_MP2T_PACKET;
+    per = s->max_payload / SL_TS_PACKET * SL_TS_PACKET;
 
     if (per == 0) {
         return SL_ERROR;
