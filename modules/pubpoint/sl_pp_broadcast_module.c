@@ -10,6 +10,8 @@
 #include <sl_live.h>
 #include <sl_streaming.h>
 #include <sl_pp_archive.h>
+#include <sl_pp_source.h>
+#include <sl_playlist.h>
 
 
 typedef enum {
@@ -192,6 +194,7 @@ sl_pp_broadcast_conf(sl_streaming_request_t *r)
 static sl_int_t
 sl_pp_broadcast_postconfiguration(sl_conf_t *cf)
 {
+    u_char                           err[SL_PLAYLIST_ERROR_LEN];
     sl_uint_t                        s, p;
     sl_pp_broadcast_conf_t          *bcf;
     sl_streaming_core_pp_conf_t     *pp, **pps;
@@ -237,6 +240,15 @@ sl_pp_broadcast_postconfiguration(sl_conf_t *cf)
                              ":%lu", SL_STR_ARG(&pp->name),
                              SL_STR_ARG(&pp->file),
                              (unsigned long) pp->line);
+                return SL_ERROR;
+            }
+
+            /* a playlist that does not parse is a configuration error */
+            if (bcf->source == SL_PP_SOURCE_PLAYLIST
+                && sl_playlist_read(cf->temp_pool, &bcf->url, err,
+                                    sizeof(err)) == NULL)
+            {
+                sl_log_error(SL_LOG_EMERG, cf->log, 0, "%s", err);
                 return SL_ERROR;
             }
 
@@ -538,11 +550,53 @@ sl_pp_broadcast_merge_conf(sl_conf_t *cf sl_unused, void *parent,
 }
 
 
-/* the sources Sluice runs itself start in the worker of slot 0 */
+/*
+ * The sources Sluice runs itself (playlists) start in the workers, the
+ * n-th such point in the worker of slot n modulo their number.
+ */
 static sl_int_t
 sl_pp_broadcast_init_process(sl_cycle_t *cycle)
 {
-    (void) cycle;
+    sl_uint_t                        s, p, n, workers;
+    sl_core_conf_t                  *ccf;
+    sl_pp_broadcast_conf_t          *bcf;
+    sl_streaming_conf_ctx_t         *ctx;
+    sl_streaming_core_pp_conf_t    **pps;
+    sl_streaming_core_srv_conf_t   **cscfp;
+    sl_streaming_core_main_conf_t   *cmcf;
+
+    ctx = (sl_streaming_conf_ctx_t *)
+              cycle->conf_ctx[sl_streaming_module.index];
+    if (ctx == NULL) {
+        return SL_OK;
+    }
+
+    ccf = (sl_core_conf_t *) cycle->conf_ctx[sl_core_module.index];
+    workers = (ccf->worker_processes > 0)
+              ? (sl_uint_t) ccf->worker_processes : 1;
+
+    cmcf = ctx->main_conf[sl_streaming_core_module.ctx_index];
+    cscfp = cmcf->servers.elts;
+    n = 0;
+
+    for (s = 0; s < cmcf->servers.nelts; s++) {
+        pps = cscfp[s]->pps.elts;
+
+        for (p = 0; p < cscfp[s]->pps.nelts; p++) {
+            bcf = pps[p]->pp_conf[sl_pp_broadcast_module.ctx_index];
+
+            if (bcf->live == NULL || bcf->source != SL_PP_SOURCE_PLAYLIST) {
+                continue;
+            }
+
+            if (n++ % workers != sl_worker) {
+                continue;
+            }
+
+            /* a playlist that cannot be read is logged; others go on */
+            (void) sl_pp_player_start(cycle, bcf->live, &bcf->url);
+        }
+    }
 
     return SL_OK;
 }
