@@ -30,6 +30,9 @@ typedef struct {
 static const char  *sl_format_mp3_extensions[] = { "mp3", "mp2", "mpa",
                                                     NULL };
 
+static const char  *sl_format_mp3_content_types[] = { "audio/mpeg",
+                                                       "audio/mp3", NULL };
+
 /* ISO/IEC 11172-3 §2.4.2.3, ISO/IEC 13818-3 §2.4.2.3: kbit/s */
 static const uint16_t  sl_format_mp3_bitrates[2][3][15] = {
     {
@@ -824,11 +827,14 @@ sl_format_mp3_seek(sl_media_file_t *mf, int64_t msec)
 static const sl_format_t  sl_format_mp3 = {
     .name = "mp3",
     .extensions = sl_format_mp3_extensions,
+    .content_types = sl_format_mp3_content_types,
     .window = 8192,             /* a few frames */
     .probe = sl_format_mp3_probe,
     .open = sl_format_mp3_open,
     .seek = sl_format_mp3_seek,
     .read = sl_format_mp3_read,
+    .parse_init = sl_mp3_parse_init,
+    .parse = sl_mp3_parse,
 };
 
 

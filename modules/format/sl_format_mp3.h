@@ -1,4 +1,4 @@
-/* MPEG audio frame headers and tags: what the MP3 code shares. */
+/* MPEG audio frame headers and tags: what the MP3 reader and parser share. */
 
 #ifndef SL_FORMAT_MP3_H
 #define SL_FORMAT_MP3_H
@@ -37,5 +37,8 @@ sl_int_t sl_mp3_valid(uint32_t h, uint32_t ref, sl_mp3_header_t *fh);
 size_t sl_mp3_id3v2(const u_char *p, size_t len);
 sl_uint_t sl_mp3_vbr_tag(const sl_mp3_header_t *fh, const u_char *p,
     size_t len, sl_mp3_vbr_t *vbr);
+
+sl_int_t sl_mp3_parse_init(sl_media_parser_t *p);
+sl_int_t sl_mp3_parse(sl_media_parser_t *p, sl_media_unit_t *mu);
 
 #endif /* SL_FORMAT_MP3_H */

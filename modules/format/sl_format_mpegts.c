@@ -48,6 +48,8 @@ static const char  *sl_format_mpegts_extensions[] = {
     "ts", "mts", "m2t", "trp", NULL
 };
 
+static const char  *sl_format_mpegts_content_types[] = { "video/mp2t", NULL };
+
 
 static sl_uint_t
 sl_format_mpegts_probe(const u_char *head, size_t len)
@@ -1400,11 +1402,14 @@ sl_format_mpegts_seek(sl_media_file_t *mf, int64_t msec)
 static const sl_format_t  sl_format_mpegts = {
     .name = "mpegts",
     .extensions = sl_format_mpegts_extensions,
+    .content_types = sl_format_mpegts_content_types,
     .window = 8192,             /* ~60 ms at 1.1 Mbit/s: a PCR or two */
     .probe = sl_format_mpegts_probe,
     .open = sl_format_mpegts_open,
     .seek = sl_format_mpegts_seek,
     .read = sl_format_mpegts_read,
+    .parse_init = sl_ts_parse_init,
+    .parse = sl_ts_parse,
 };
 
 

@@ -1,4 +1,4 @@
-/* MPEG-TS packets, PSI and the clock: what the MPEG-TS code shares. */
+/* MPEG-TS packets, PSI and the clock: what the TS reader and parser share. */
 
 #ifndef SL_FORMAT_MPEGTS_H
 #define SL_FORMAT_MPEGTS_H
@@ -53,5 +53,8 @@ sl_uint_t sl_ts_random_access(const u_char *p, sl_uint_t rai,
 double sl_ts_rate(int64_t ticks, off_t bytes);
 int64_t sl_ts_clock_step(const sl_ts_clock_t *a, const sl_ts_clock_t *c,
     double rate);
+
+sl_int_t sl_ts_parse_init(sl_media_parser_t *p);
+sl_int_t sl_ts_parse(sl_media_parser_t *p, sl_media_unit_t *mu);
 
 #endif /* SL_FORMAT_MPEGTS_H */
