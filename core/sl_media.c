@@ -4,8 +4,7 @@
 #include <sl_core.h>
 
 
-/* the n-th compiled-in reader, NULL past the last */
-static const sl_format_t *
+const sl_format_t *
 sl_media_nth_format(sl_uint_t n)
 {
     sl_uint_t           i;

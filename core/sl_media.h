@@ -4,9 +4,11 @@
  * units (access units with decode and presentation times, a keyframe
  * flag and a track) and can seek to a time.  Readers read through
  * sl_media_read_at(), so the same code reads a file with pread() or a
- * buffer in memory (unit tests and fuzzing).  Readers and RTP payload
- * formats are modules of type SL_MEDIA_MODULE (modules/format,
- * modules/rtp); protocol modules find them here, never directly.
+ * buffer in memory (unit tests and fuzzing).  A format that can also be
+ * streamed parses a byte stream into the same units (sl_media_parser.h).
+ * Readers and RTP payload formats are modules of type SL_MEDIA_MODULE
+ * (modules/format, modules/rtp); protocol modules find them here, never
+ * directly.
  */
 
 #ifndef SL_MEDIA_H
@@ -60,11 +62,13 @@ typedef struct {
     size_t           len;
 } sl_media_unit_t;
 
-typedef struct sl_media_file_s  sl_media_file_t;
+typedef struct sl_media_file_s    sl_media_file_t;
+typedef struct sl_media_parser_s  sl_media_parser_t;     /* sl_media_parser.h */
 
 typedef struct {
     const char      *name;             /* "mp3", "mpegts", "mp4" */
     const char     **extensions;       /* lower case, NULL ended */
+    const char     **content_types;    /* of a stream, NULL ended; or NULL */
     size_t           window;           /* pread window while playing, 0:
                                           SL_MEDIA_BUF_SIZE */
 
@@ -91,6 +95,18 @@ typedef struct {
      * malformed file (mf->error set).  Never reads outside the file.
      */
     sl_int_t       (*read)(sl_media_file_t *mf, sl_media_unit_t *mu);
+
+    /*
+     * Streams, NULL when the format cannot be parsed from a stream.
+     * parse_init sets up p->priv for a new stream: allocates it from
+     * p->pool the first time (SL_ERROR when out of memory), clears it
+     * on a reset (never fails then).  parse cuts the next unit out of
+     * the bytes fed, p->pos to p->last (see sl_media_parser.h): SL_OK
+     * with mu filled (its data in the buffer, consumed), or SL_AGAIN
+     * when more bytes are needed; garbage is dropped as it is found.
+     */
+    sl_int_t       (*parse_init)(sl_media_parser_t *p);
+    sl_int_t       (*parse)(sl_media_parser_t *p, sl_media_unit_t *mu);
 } sl_format_t;
 
 struct sl_media_file_s {
@@ -145,8 +161,11 @@ sl_int_t sl_media_open(sl_media_file_t *mf, const sl_str_t *path);
 /* closes the file (the reader's state goes with mf->pool) */
 void sl_media_close(sl_media_file_t *mf);
 
-/* the reader of a name ("mp3"), for tests; NULL when unknown */
+/* the reader of a name ("mp3"); NULL when unknown */
 const sl_format_t *sl_media_format(const char *name);
+
+/* the n-th compiled-in reader, NULL past the last */
+const sl_format_t *sl_media_nth_format(sl_uint_t n);
 
 /* ctx of an SL_MEDIA_MODULE: what it provides (either may be NULL) */
 typedef struct {
