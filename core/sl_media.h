@@ -41,6 +41,10 @@ typedef struct {
     u_char          *config;           /* avcC or AudioSpecificConfig */
     size_t           config_len;
     uint32_t         nal_length_size;  /* H.264: 1, 2 or 4 */
+
+    void            *rtp;              /* received over RTP: what the
+                                          payload format took from the
+                                          SDP for its depacketizer */
 } sl_media_track_t;
 
 /*
