@@ -55,6 +55,7 @@ typedef void (*sl_connection_handler_pt)(sl_connection_t *c);
 #include <sl_media_parser.h>
 #include <sl_ring.h>
 #include <sl_rtp.h>
+#include <sl_rtp_depack.h>
 #include <sl_ts.h>
 #include <sl_ts_mux.h>
 

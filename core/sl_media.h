@@ -43,6 +43,10 @@ typedef struct {
     u_char          *config;           /* avcC or AudioSpecificConfig */
     size_t           config_len;
     uint32_t         nal_length_size;  /* H.264: 1, 2 or 4 */
+
+    void            *rtp;              /* received over RTP: what the
+                                          payload format took from the
+                                          SDP for its depacketizer */
 } sl_media_track_t;
 
 /*
@@ -200,6 +204,27 @@ typedef struct {
  */
 sl_int_t sl_media_avcc_sets(const sl_media_track_t *tr, sl_media_nal_t *nals,
     sl_uint_t max);
+
+/* an MPEG audio frame header, decoded */
+typedef struct {
+    uint32_t         bitrate;          /* bits per second */
+    uint32_t         sample_rate;
+    uint32_t         len;              /* bytes, header included */
+    uint32_t         spf;              /* samples per frame */
+    uint32_t         channels;
+    uint32_t         side;             /* layer III side info size */
+    unsigned         lsf:1;            /* MPEG-2 or 2.5 */
+} sl_media_mpa_header_t;
+
+/*
+ * Decodes the 4-byte MPEG audio frame header h (ISO/IEC 11172-3
+ * §2.4.1.3, ISO/IEC 13818-3; MPEG-2.5 is the unofficial extension with
+ * version bits 00): the MP3 reader and the MPA depacketizer both split
+ * frames by it.  SL_OK with *fh filled, or SL_ERROR for no sync, a
+ * reserved version, layer, bitrate or sample rate, and free format
+ * (bitrate index 0), which has no frame length in its header.
+ */
+sl_int_t sl_media_mpa_header(uint32_t h, sl_media_mpa_header_t *fh);
 
 /* dts in track units to milliseconds and back, without overflow */
 int64_t sl_media_to_msec(int64_t t, uint32_t timescale);

@@ -33,94 +33,15 @@ static const char  *sl_format_mp3_extensions[] = { "mp3", "mp2", "mpa",
 static const char  *sl_format_mp3_content_types[] = { "audio/mpeg",
                                                        "audio/mp3", NULL };
 
-/* ISO/IEC 11172-3 §2.4.2.3, ISO/IEC 13818-3 §2.4.2.3: kbit/s */
-static const uint16_t  sl_format_mp3_bitrates[2][3][15] = {
-    {
-        { 0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416,
-          448 },
-        { 0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384 },
-        { 0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320 }
-    },
-    {
-        { 0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256 },
-        { 0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160 },
-        { 0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160 }
-    }
-};
-
-static const uint32_t  sl_format_mp3_rates[3] = { 44100, 48000, 32000 };
-
-
-/*
- * Decodes a 4-byte MPEG audio frame header (ISO/IEC 11172-3 §2.4.1.3;
- * MPEG-2.5 is the unofficial extension with version bits 00).  SL_OK
- * with *fh filled, or SL_ERROR for no sync, a reserved version, layer,
- * bitrate or sample rate, and free format (bitrate index 0), which has
- * no frame length in its header.
- */
-sl_int_t
-sl_mp3_header(uint32_t h, sl_mp3_header_t *fh)
-{
-    sl_uint_t  version, layer, br, sr, pad;
-
-    if ((h & 0xffe00000) != 0xffe00000) {
-        return SL_ERROR;
-    }
-
-    version = (h >> 19) & 3;        /* 0: 2.5, 1: reserved, 2: 2, 3: 1 */
-    layer = 4 - ((h >> 17) & 3);    /* 4: reserved */
-    br = (h >> 12) & 0xf;
-    sr = (h >> 10) & 3;
-    pad = (h >> 9) & 1;
-
-    if (version == 1 || layer == 4 || br == 0 || br == 15 || sr == 3) {
-        return SL_ERROR;
-    }
-
-    fh->lsf = (version != 3);
-    fh->bitrate = sl_format_mp3_bitrates[fh->lsf][layer - 1][br] * 1000;
-    fh->sample_rate = sl_format_mp3_rates[sr] >> (version == 3 ? 0
-                                                  : version == 2 ? 1 : 2);
-    fh->channels = ((h >> 6) & 3) == 3 ? 1 : 2;
-
-    switch (layer) {
-
-    case 1:
-        fh->spf = 384;
-        fh->len = (12 * fh->bitrate / fh->sample_rate + pad) * 4;
-        break;
-
-    case 2:
-        fh->spf = 1152;
-        fh->len = 144 * fh->bitrate / fh->sample_rate + pad;
-        break;
-
-    default: /* 3 */
-        fh->spf = fh->lsf ? 576 : 1152;
-        fh->len = fh->spf / 8 * fh->bitrate / fh->sample_rate + pad;
-        break;
-    }
-
-    if (fh->lsf) {
-        fh->side = (fh->channels == 1) ? 9 : 17;
-
-    } else {
-        fh->side = (fh->channels == 1) ? 17 : 32;
-    }
-
-    return SL_OK;
-}
-
-
 /* a header of the stream whose first header is ref (0: any) */
 sl_int_t
-sl_mp3_valid(uint32_t h, uint32_t ref, sl_mp3_header_t *fh)
+sl_mp3_valid(uint32_t h, uint32_t ref, sl_media_mpa_header_t *fh)
 {
     if (ref && (h & SL_MP3_SAME_MASK) != (ref & SL_MP3_SAME_MASK)) {
         return SL_ERROR;
     }
 
-    return sl_mp3_header(h, fh);
+    return sl_media_mpa_header(h, fh);
 }
 
 
@@ -154,7 +75,7 @@ sl_format_mp3_run(const u_char *head, size_t len, size_t off,
 {
     uint32_t         h, ref;
     sl_uint_t        n;
-    sl_mp3_header_t  fh;
+    sl_media_mpa_header_t  fh;
 
     ref = 0;
     *open_end = 0;
@@ -247,7 +168,7 @@ sl_format_mp3_probe(const u_char *head, size_t len)
  */
 static sl_int_t
 sl_format_mp3_sync(sl_media_file_t *mf, off_t off, uint32_t ref,
-    off_t *found, sl_mp3_header_t *fh)
+    off_t *found, sl_media_mpa_header_t *fh)
 {
     off_t             limit;
     size_t            i, next, avail;
@@ -255,7 +176,7 @@ sl_format_mp3_sync(sl_media_file_t *mf, off_t off, uint32_t ref,
     ssize_t           n;
     uint32_t          h;
     sl_format_mp3_t  *mp;
-    sl_mp3_header_t   nh;
+    sl_media_mpa_header_t   nh;
 
     mp = mf->priv;
     limit = off + SL_MP3_SYNC_MAX;
@@ -328,7 +249,7 @@ sl_format_mp3_sync(sl_media_file_t *mf, off_t off, uint32_t ref,
  */
 static sl_int_t
 sl_format_mp3_frame(sl_media_file_t *mf, off_t off, off_t *found,
-    sl_mp3_header_t *fh)
+    sl_media_mpa_header_t *fh)
 {
     u_char           *p;
     ssize_t           n;
@@ -365,7 +286,7 @@ sl_format_mp3_frame(sl_media_file_t *mf, off_t off, off_t *found,
  * audio), else 0; *vbr is filled either way (no tag: CBR assumed).
  */
 sl_uint_t
-sl_mp3_vbr_tag(const sl_mp3_header_t *fh, const u_char *p, size_t len,
+sl_mp3_vbr_tag(const sl_media_mpa_header_t *fh, const u_char *p, size_t len,
     sl_mp3_vbr_t *vbr)
 {
     size_t    off;
@@ -475,7 +396,7 @@ sl_format_mp3_open(sl_media_file_t *mf)
     sl_uint_t          i;
     sl_mp3_vbr_t       vbr;
     sl_format_mp3_t   *mp;
-    sl_mp3_header_t    fh;
+    sl_media_mpa_header_t    fh;
     sl_media_track_t  *tr;
 
     mp = sl_pcalloc(mf->pool, sizeof(sl_format_mp3_t));
@@ -582,7 +503,7 @@ sl_format_mp3_read(sl_media_file_t *mf, sl_media_unit_t *mu)
     ssize_t           n;
     sl_int_t          rc;
     sl_format_mp3_t  *mp;
-    sl_mp3_header_t   fh;
+    sl_media_mpa_header_t   fh;
 
     mp = mf->priv;
 
@@ -629,7 +550,7 @@ sl_format_mp3_seek_cbr(sl_media_file_t *mf, int64_t target)
     int64_t           n, m, last, bytes;
     sl_int_t          rc;
     sl_format_mp3_t  *mp;
-    sl_mp3_header_t   fh, nh;
+    sl_media_mpa_header_t   fh, nh;
 
     mp = mf->priv;
 
@@ -707,7 +628,7 @@ sl_format_mp3_seek_toc(sl_media_file_t *mf, int64_t target)
     sl_int_t          rc;
     sl_uint_t         i;
     sl_format_mp3_t  *mp;
-    sl_mp3_header_t   fh;
+    sl_media_mpa_header_t   fh;
 
     mp = mf->priv;
 
@@ -746,7 +667,7 @@ sl_format_mp3_seek_scan(sl_media_file_t *mf, int64_t target)
     int64_t           samples, last_samples;
     sl_int_t          rc;
     sl_format_mp3_t  *mp;
-    sl_mp3_header_t   fh;
+    sl_media_mpa_header_t   fh;
 
     mp = mf->priv;
 

@@ -1,4 +1,7 @@
-/* MPEG audio frame headers and tags: what the MP3 reader and parser share. */
+/*
+ * MP3 tags and frame checks: what the MP3 reader and parser share (the
+ * frame header itself is core's sl_media_mpa_header).
+ */
 
 #ifndef SL_FORMAT_MP3_H
 #define SL_FORMAT_MP3_H
@@ -13,16 +16,6 @@
 #define SL_MP3_SAME_MASK      0xfffe0c00
 
 
-typedef struct {
-    uint32_t         bitrate;          /* bits per second */
-    uint32_t         sample_rate;
-    uint32_t         len;              /* bytes, header included */
-    uint32_t         spf;              /* samples per frame */
-    uint32_t         channels;
-    uint32_t         side;             /* layer III side info size */
-    unsigned         lsf:1;            /* MPEG-2 or 2.5 */
-} sl_mp3_header_t;
-
 /* what a Xing, Info or VBRI tag in the first frame tells */
 typedef struct {
     uint32_t         frames;           /* 0 unknown */
@@ -32,10 +25,9 @@ typedef struct {
 } sl_mp3_vbr_t;
 
 
-sl_int_t sl_mp3_header(uint32_t h, sl_mp3_header_t *fh);
-sl_int_t sl_mp3_valid(uint32_t h, uint32_t ref, sl_mp3_header_t *fh);
+sl_int_t sl_mp3_valid(uint32_t h, uint32_t ref, sl_media_mpa_header_t *fh);
 size_t sl_mp3_id3v2(const u_char *p, size_t len);
-sl_uint_t sl_mp3_vbr_tag(const sl_mp3_header_t *fh, const u_char *p,
+sl_uint_t sl_mp3_vbr_tag(const sl_media_mpa_header_t *fh, const u_char *p,
     size_t len, sl_mp3_vbr_t *vbr);
 
 sl_int_t sl_mp3_parse_init(sl_media_parser_t *p);

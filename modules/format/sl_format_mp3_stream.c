@@ -22,7 +22,7 @@ static void sl_mp3_stream_drop(sl_media_parser_t *p, size_t n);
 static sl_int_t sl_mp3_stream_sync(sl_media_parser_t *p,
     sl_mp3_stream_t *ms);
 static sl_uint_t sl_mp3_stream_frame(sl_media_parser_t *p,
-    sl_mp3_stream_t *ms, sl_mp3_header_t *fh, sl_media_unit_t *mu);
+    sl_mp3_stream_t *ms, sl_media_mpa_header_t *fh, sl_media_unit_t *mu);
 static void sl_mp3_id3_title(sl_media_parser_t *p, u_char *tag,
     size_t len);
 
@@ -57,7 +57,7 @@ sl_mp3_parse(sl_media_parser_t *p, sl_media_unit_t *mu)
     uint32_t          h;
     sl_int_t          rc;
     sl_mp3_stream_t  *ms;
-    sl_mp3_header_t   fh;
+    sl_media_mpa_header_t   fh;
 
     ms = p->priv;
 
@@ -159,7 +159,7 @@ sl_mp3_stream_sync(sl_media_parser_t *p, sl_mp3_stream_t *ms)
     u_char          *q;
     uint32_t         h;
     sl_int_t         rc;
-    sl_mp3_header_t  fh, nh;
+    sl_media_mpa_header_t  fh, nh;
 
     q = p->pos;
     avail = p->last - p->pos;
@@ -183,7 +183,7 @@ sl_mp3_stream_sync(sl_media_parser_t *p, sl_mp3_stream_t *ms)
 
         h = sl_media_be32(q + i);
 
-        if (sl_mp3_header(h, &fh) != SL_OK) {
+        if (sl_media_mpa_header(h, &fh) != SL_OK) {
             continue;
         }
 
@@ -233,7 +233,7 @@ sl_mp3_stream_drop(sl_media_parser_t *p, size_t n)
  */
 static sl_uint_t
 sl_mp3_stream_frame(sl_media_parser_t *p, sl_mp3_stream_t *ms,
-    sl_mp3_header_t *fh, sl_media_unit_t *mu)
+    sl_media_mpa_header_t *fh, sl_media_unit_t *mu)
 {
     sl_mp3_vbr_t       vbr;
     sl_media_track_t  *tr;
