@@ -3,7 +3,7 @@
 /*
  * sl_rtsp_load --url rtsp://127.0.0.1:8554/vod/f.ts [--sessions N] [--ramp R]
  *     [--duration S] [--transport tcp|udp] [--bitrate BPS] [--timeout S]
- *     [--tolerance F] [--udp-base PORT] [--idle N]
+ *     [--tolerance F] [--udp-base PORT] [--idle N] [--live]
  *
  * Opens N sessions at R per second, each OPTIONS, DESCRIBE, SETUP per track,
  * PLAY; all hold until S seconds after the last one was started, then judge
@@ -11,6 +11,10 @@
  * TOLERANCE times the nominal bitrate over the time since PLAY, and the span
  * of RTP timestamps of every track reaches TOLERANCE times that time.  One
  * JSON object on stdout, one human line on stderr.
+ *
+ * --live: the time judged runs from the first RTP packet instead of PLAY,
+ * for live streams where a player joins at the next keyframe (the wait for
+ * it is in the first packet latency, not held against the rate).
  *
  * --idle N: opens N connections, one OPTIONS each, holds them S seconds,
  * sends OPTIONS again on each and counts both rounds of answers.
@@ -120,6 +124,7 @@ static struct {
     double                   tolerance;
     double                   bitrate;
     int                      udp;
+    int                      live;
     unsigned                 udp_base;
 } conf = {
     .sessions = 10, .ramp = 100, .duration = 20, .timeout = 10,
@@ -936,7 +941,7 @@ sl_judge(sl_session_t *s, double now)
     }
 
     s->t_stop = now;
-    elapsed = now - s->t_play;
+    elapsed = now - (conf.live && s->t_first > 0 ? s->t_first : s->t_play);
 
     if (s->t_first == 0) {
         s->error = E_NO_DATA;
@@ -1116,7 +1121,7 @@ sl_report(double wall)
         }
 
         held++;
-        secs += s->t_stop - s->t_play;
+        secs += s->t_stop - (conf.live ? s->t_first : s->t_play);
         rt_b += s->rt_bytes;
         rt_t += s->rt_ts;
         rt += s->rt_bytes && s->rt_ts;
@@ -1131,11 +1136,11 @@ sl_report(double wall)
     }
 
     printf("{\"mode\":\"%s\",\"url\":\"%s\",\"transport\":\"%s\","
-           "\"sessions\":%d,\"ramp\":%g,\"duration\":%g,\"bitrate\":%.0f,"
-           "\"tolerance\":%g,\"wall_s\":%.3f,",
+           "\"live\":%s,\"sessions\":%d,\"ramp\":%g,\"duration\":%g,"
+           "\"bitrate\":%.0f,\"tolerance\":%g,\"wall_s\":%.3f,",
            conf.idle ? "idle" : "play", conf.url, conf.udp ? "udp" : "tcp",
-           sl_nsessions, conf.ramp, conf.duration, conf.bitrate,
-           conf.tolerance, wall);
+           conf.live ? "true" : "false", sl_nsessions, conf.ramp,
+           conf.duration, conf.bitrate, conf.tolerance, wall);
 
     if (conf.idle) {
         a1 = 0;
@@ -1295,7 +1300,7 @@ sl_usage(void)
         "usage: sl_rtsp_load --url rtsp://HOST:PORT/PATH [--sessions N]\n"
         "           [--ramp PER_S] [--duration S] [--transport tcp|udp]\n"
         "           [--bitrate BPS] [--timeout S] [--tolerance F]\n"
-        "           [--udp-base PORT] [--idle N]\n");
+        "           [--udp-base PORT] [--idle N] [--live]\n");
     exit(2);
 }
 
@@ -1310,6 +1315,11 @@ sl_options(int argc, char **argv)
         o = argv[i];
         if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
             sl_usage();
+        }
+
+        if (strcmp(o, "--live") == 0) {
+            conf.live = 1;
+            continue;
         }
 
         if (i + 1 >= argc) {

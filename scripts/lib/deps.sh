@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Debian package installation shared by scripts/run and scripts/test.
+# Debian package installation shared by scripts/run, scripts/test and
+# scripts/bench.
 
 # shellcheck disable=SC2034  # the lists are used by the sourcing scripts
 SL_BUILD_DEPS=(gcc libc6-dev make pkg-config libpcre2-dev libssl-dev
@@ -11,6 +12,12 @@ SL_TEST_DEPS=(clang libclang-rt-dev libcunit1-dev valgrind ffmpeg perl
               gstreamer1.0-tools gstreamer1.0-plugins-base
               gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
               gstreamer1.0-libav)
+# shellcheck disable=SC2034  # scripts/bench: the peers of the runs
+SL_BENCH_DEPS=(python3 python3-gi gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0
+               gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+               gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly procps)
+# shellcheck disable=SC2034  # scripts/bench --live: icecast2 and probes
+SL_BENCH_LIVE_DEPS=(icecast2 curl)
 
 sl_deps_updated=no
 
