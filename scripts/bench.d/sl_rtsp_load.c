@@ -3,7 +3,7 @@
 /*
  * sl_rtsp_load --url rtsp://127.0.0.1:8554/vod/f.ts [--sessions N] [--ramp R]
  *     [--duration S] [--transport tcp|udp] [--bitrate BPS] [--timeout S]
- *     [--tolerance F] [--udp-base PORT] [--idle N] [--live]
+ *     [--tolerance F] [--udp-base PORT] [--idle N] [--live] [--sources K]
  *
  * Opens N sessions at R per second, each OPTIONS, DESCRIBE, SETUP per track,
  * PLAY; all hold until S seconds after the last one was started, then judge
@@ -15,6 +15,11 @@
  * --live: the time judged runs from the first RTP packet instead of PLAY,
  * for live streams where a player joins at the next keyframe (the wait for
  * it is in the first packet latency, not held against the rate).
+ *
+ * --sources K: over TCP to a server on 127.0.0.1, session i connects from
+ * 127.0.0.(1 + i % K) (default 8): one source address has ~14,000 even
+ * ephemeral ports towards one server port, past which connect() scans the
+ * whole range each time.
  *
  * --idle N: opens N connections, one OPTIONS each, holds them S seconds,
  * sends OPTIONS again on each and counts both rounds of answers.
@@ -125,14 +130,16 @@ static struct {
     double                   bitrate;
     int                      udp;
     int                      live;
+    int                      sources;
     unsigned                 udp_base;
 } conf = {
     .sessions = 10, .ramp = 100, .duration = 20, .timeout = 10,
-    .tolerance = 0.95, .udp_base = 40000,
+    .tolerance = 0.95, .udp_base = 40000, .sources = 8,
 };
 
 static struct sockaddr_storage  sl_addr;
 static socklen_t                sl_addr_len;
+static int                      sl_loopback;    /* the server is 127/8 */
 static int                      sl_ep;
 static unsigned                 sl_next_port;
 static sl_session_t            *sl_sessions;
@@ -428,6 +435,7 @@ sl_connect(sl_session_t *s, double now)
 {
     int                 fd, one;
     struct epoll_event  ev;
+    struct sockaddr_in  sin;
 
     s->t_start = now;
     s->state = ST_CONNECT;
@@ -444,6 +452,22 @@ sl_connect(sl_session_t *s, double now)
     one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     s->fd = fd;
+
+    /* not over UDP: the server sends RTP to the source address */
+    if (sl_loopback && !conf.udp && conf.sources > 1) {
+        setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
+                   sizeof(one));
+
+        memset(&sin, 0, sizeof(sin));
+        sin.sin_family = AF_INET;
+        sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK
+                                    + (s - sl_sessions) % conf.sources);
+
+        if (bind(fd, (struct sockaddr *) &sin, sizeof(sin)) < 0) {
+            sl_finish(s, E_SOCKET);
+            return;
+        }
+    }
 
     if (connect(fd, (struct sockaddr *) &sl_addr, sl_addr_len) < 0
         && errno != EINPROGRESS)
@@ -1260,6 +1284,10 @@ sl_parse_url(void)
     memcpy(&sl_addr, res->ai_addr, res->ai_addrlen);
     sl_addr_len = res->ai_addrlen;
     freeaddrinfo(res);
+
+    sl_loopback = sl_addr.ss_family == AF_INET
+                  && (ntohl(((struct sockaddr_in *) &sl_addr)->sin_addr.s_addr)
+                      >> 24) == 127;
 }
 
 
@@ -1300,7 +1328,7 @@ sl_usage(void)
         "usage: sl_rtsp_load --url rtsp://HOST:PORT/PATH [--sessions N]\n"
         "           [--ramp PER_S] [--duration S] [--transport tcp|udp]\n"
         "           [--bitrate BPS] [--timeout S] [--tolerance F]\n"
-        "           [--udp-base PORT] [--idle N] [--live]\n");
+        "           [--udp-base PORT] [--idle N] [--live] [--sources K]\n");
     exit(2);
 }
 
@@ -1352,6 +1380,9 @@ sl_options(int argc, char **argv)
         } else if (strcmp(o, "--bitrate") == 0) {
             conf.bitrate = atof(v);
 
+        } else if (strcmp(o, "--sources") == 0) {
+            conf.sources = atoi(v);
+
         } else if (strcmp(o, "--udp-base") == 0) {
             conf.udp_base = (unsigned) atoi(v);
 
@@ -1378,7 +1409,8 @@ sl_options(int argc, char **argv)
 
     if (conf.sessions <= 0 || conf.sessions > 1000000 || conf.ramp <= 0
         || conf.duration < 0 || conf.duration > 86400 || conf.timeout <= 0
-        || conf.tolerance <= 0 || conf.udp_base < 1024
+        || conf.tolerance <= 0 || conf.sources < 1 || conf.sources > 254
+        || conf.udp_base < 1024
         || conf.udp_base > 65000)
     {
         sl_die("bad option value");
