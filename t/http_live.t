@@ -69,6 +69,13 @@ my $enc = $t->start_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-re',
 ok($t->wait_log(qr/encoder connected to "\/live"/, 10),
     'ffmpeg pushes over icecast:// (PUT, 100-continue)');
 
+# the stream is described once its first frames are in
+for (1 .. 50) {
+    last if http_request($port, "HEAD /live HTTP/1.1\r\nHost: x\r\n\r\n",
+                         1)->{status} == 200;
+    sleep 0.1;
+}
+
 # a player asking for ICY metadata
 
 my $r = http_listen($port, '/live', icy => 1, seconds => 3);

@@ -82,8 +82,9 @@ is(substr($r->{audio}, 0, 1), "\x47", 'the stream starts at a TS packet');
 my $p = $t->run_cmd(['ffprobe', '-v', 'error', '-show_entries',
     'stream=codec_name', '-of', 'csv=p=0', "http://127.0.0.1:$hp/tv"],
     timeout => 20);
-is(join(',', sort grep { length } split /\s+/, $p->{out}), 'aac,h264',
-    'ffprobe over HTTP sees h264 and aac') or diag($p->{err});
+my %seen;
+is(join(',', sort grep { length && !$seen{$_}++ } split /\s+/, $p->{out}),
+    'aac,h264', 'ffprobe over HTTP sees h264 and aac') or diag($p->{err});
 
 $p = $t->run_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-i',
     "http://127.0.0.1:$hp/tv", '-t', '3', '-f', 'null', '-'], timeout => 20);
