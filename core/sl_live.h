@@ -113,6 +113,9 @@ sl_int_t sl_live_describe(sl_live_t *lv, sl_live_desc_t *desc);
 size_t sl_live_title(sl_live_t *lv, u_char *buf, uint64_t *version);
 /* listeners of the point in every worker */
 sl_uint_t sl_live_listeners(sl_live_t *lv);
+void sl_live_count_listeners(sl_live_t *lv, sl_int_t n);
+/* changes with every new description (a new source, new parameters) */
+uint64_t sl_live_generation(sl_live_t *lv);
 
 
 /* writers */
