@@ -53,8 +53,10 @@ typedef void (*sl_connection_handler_pt)(sl_connection_t *c);
 #include <sl_cycle.h>
 #include <sl_process.h>
 #include <sl_media.h>
+#include <sl_media_parser.h>
 #include <sl_ring.h>
 #include <sl_rtp.h>
+#include <sl_rtp_depack.h>
 #include <sl_ts.h>
 #include <sl_ts_mux.h>
 

@@ -80,6 +80,8 @@ static sl_int_t sl_live_feed_describe(sl_live_feed_t *feed,
     sl_uint_t rejoin);
 static void sl_live_feed_end_all(sl_live_feed_t *feed, sl_live_end_e why);
 static void sl_live_sink_free(sl_live_sink_t *sk);
+static void sl_live_sink_end_all(sl_live_sink_t *sk, sl_live_end_e why);
+static uint64_t sl_live_sink_start(sl_live_sink_t *sk);
 static void sl_live_sink_catch_up(sl_live_sink_t *sk);
 static void sl_live_sink_send(sl_live_sink_t *sk, sl_queue_t *bucket);
 static sl_int_t sl_live_raw_convert(sl_live_sink_t *sk,
@@ -90,7 +92,7 @@ static uint64_t  sl_live_token_counter;
 static u_char    sl_live_zone_tag;           /* our zones' tag */
 
 const sl_live_sink_type_t  sl_live_raw_sink = {
-    "raw", NULL, sl_live_raw_convert, NULL, 1024 * 1024, 200
+    "raw", NULL, sl_live_raw_convert, NULL, 1024 * 1024, 200, 32 * 1024
 };
 
 
@@ -680,28 +682,32 @@ sl_live_feed_free(sl_live_feed_t *feed)
 static void
 sl_live_feed_end_all(sl_live_feed_t *feed, sl_live_end_e why)
 {
-    sl_uint_t        i;
-    sl_queue_t      *q, *sq, *next;
-    sl_live_sub_t   *sub;
-    sl_live_sink_t  *sk;
+    sl_queue_t  *q;
 
     for (q = sl_queue_head(&feed->sinks);
          q != sl_queue_sentinel(&feed->sinks);
          q = sl_queue_next(q))
     {
-        sk = sl_queue_data(q, sl_live_sink_t, queue);
+        sl_live_sink_end_all(sl_queue_data(q, sl_live_sink_t, queue), why);
+    }
+}
 
-        for (i = 0; i <= sk->nbuckets; i++) {
-            sl_queue_t  *h = (i < sk->nbuckets) ? &sk->buckets[i]
-                                                : &sk->waiting;
 
-            for (sq = sl_queue_head(h); sq != sl_queue_sentinel(h);
-                 sq = next)
-            {
-                next = sl_queue_next(sq);
-                sub = sl_queue_data(sq, sl_live_sub_t, queue);
-                sub->end(sub, why);
-            }
+/* end() unsubscribes: the next one is taken first, the sink stays */
+static void
+sl_live_sink_end_all(sl_live_sink_t *sk, sl_live_end_e why)
+{
+    sl_uint_t       i;
+    sl_queue_t     *h, *q, *next;
+    sl_live_sub_t  *sub;
+
+    for (i = 0; i <= sk->nbuckets; i++) {
+        h = (i < sk->nbuckets) ? &sk->buckets[i] : &sk->waiting;
+
+        for (q = sl_queue_head(h); q != sl_queue_sentinel(h); q = next) {
+            next = sl_queue_next(q);
+            sub = sl_queue_data(q, sl_live_sub_t, queue);
+            sub->end(sub, why);
         }
     }
 }
@@ -759,24 +765,7 @@ sl_live_feed_tick(sl_event_t *ev)
             sk = sl_queue_data(q, sl_live_sink_t, queue);
 
             if (sk->type->init && sk->type->init(sk, &feed->desc) != SL_OK) {
-                sl_live_sink_t  *keep = sk;
-                sl_uint_t        i;
-                sl_queue_t      *sq, *sn;
-
-                for (i = 0; i <= keep->nbuckets; i++) {
-                    sl_queue_t  *h = (i < keep->nbuckets)
-                                     ? &keep->buckets[i] : &keep->waiting;
-
-                    for (sq = sl_queue_head(h); sq != sl_queue_sentinel(h);
-                         sq = sn)
-                    {
-                        sl_live_sub_t  *sub;
-
-                        sn = sl_queue_next(sq);
-                        sub = sl_queue_data(sq, sl_live_sub_t, queue);
-                        sub->end(sub, SL_LIVE_END_TRACKS);
-                    }
-                }
+                sl_live_sink_end_all(sk, SL_LIVE_END_TRACKS);
             }
         }
     }
@@ -994,7 +983,7 @@ sl_live_subscribe(sl_live_t *lv, sl_live_sub_t *sub,
     sub->skipped = 0;
 
     if (sk->join != UINT64_MAX && sk->join >= sk->tail) {
-        sub->pos = sk->join;
+        sub->pos = sl_live_sink_start(sk);
         sub->waiting = 0;
         sl_queue_insert_tail(&sk->buckets[sk->next_bucket], &sub->queue);
         sk->next_bucket = (sk->next_bucket + 1) % sk->nbuckets;
@@ -1062,6 +1051,34 @@ sl_live_sink_catch_up(sl_live_sink_t *sk)
 }
 
 
+/* where a new subscriber starts: the last join point, or an earlier one
+   within the sink's burst */
+static uint64_t
+sl_live_sink_start(sl_live_sink_t *sk)
+{
+    uint64_t   best, from, j;
+    sl_uint_t  i;
+
+    best = sk->join;
+
+    if (sk->type->burst == 0) {
+        return best;
+    }
+
+    from = (sk->head > sk->type->burst) ? sk->head - sk->type->burst : 0;
+
+    for (i = 0; i < SL_LIVE_JOINS && i < sk->njoins; i++) {
+        j = sk->joins[i];
+
+        if (j >= sk->tail && j >= from && j < best) {
+            best = j;
+        }
+    }
+
+    return best;
+}
+
+
 void
 sl_live_unsubscribe(sl_live_sub_t *sub)
 {
@@ -1121,6 +1138,15 @@ sl_live_sink_append(sl_live_sink_t *sk, const u_char *data, size_t len,
     }
 
     if (join) {
+        /* earlier join points, kept burst / 16 bytes apart */
+        if (sk->type->burst && sk->join != UINT64_MAX
+            && (sk->njoins == 0
+                || sk->join - sk->joins[(sk->njoins - 1) % SL_LIVE_JOINS]
+                   >= sk->type->burst / SL_LIVE_JOINS))
+        {
+            sk->joins[sk->njoins++ % SL_LIVE_JOINS] = sk->join;
+        }
+
         sk->join = sk->head;
     }
 

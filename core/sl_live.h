@@ -157,7 +157,13 @@ typedef struct {
     void                    (*cleanup)(sl_live_sink_t *sk);
     size_t                    log_size;       /* bytes of log */
     sl_msec_t                 interval;       /* between sends to a sub */
+    size_t                    burst;          /* a new sub starts up to
+                                                 this many bytes back, at
+                                                 a join point (players
+                                                 fill their buffers) */
 } sl_live_sink_type_t;
+
+#define SL_LIVE_JOINS         16
 
 struct sl_live_sink_s {
     sl_queue_t                queue;          /* in the feed */
@@ -173,6 +179,9 @@ struct sl_live_sink_s {
     uint64_t                  tail;           /* oldest byte still held */
     uint64_t                  join;           /* last join point, or
                                                  UINT64_MAX: none held */
+    uint64_t                  joins[SL_LIVE_JOINS];  /* earlier ones,
+                                                 burst / 16 apart */
+    sl_uint_t                 njoins;
 
     sl_queue_t                buckets[SL_LIVE_MAX_BUCKETS];
     sl_uint_t                 nbuckets;

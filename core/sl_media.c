@@ -1,11 +1,86 @@
-/* Media files: picking the reader, windowed reads, time conversions, avcC. */
+/*
+ * Media files: picking the reader, windowed reads, time conversions,
+ * avcC; MPEG audio frame headers.
+ */
 
 #include <sl_config.h>
 #include <sl_core.h>
 
 
+/* ISO/IEC 11172-3 §2.4.2.3, ISO/IEC 13818-3 §2.4.2.3: kbit/s */
+static const uint16_t  sl_media_mpa_bitrates[2][3][15] = {
+    {
+        { 0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416,
+          448 },
+        { 0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384 },
+        { 0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320 }
+    },
+    {
+        { 0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256 },
+        { 0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160 },
+        { 0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160 }
+    }
+};
+
+static const uint32_t  sl_media_mpa_rates[3] = { 44100, 48000, 32000 };
+
+
+sl_int_t
+sl_media_mpa_header(uint32_t h, sl_media_mpa_header_t *fh)
+{
+    sl_uint_t  version, layer, br, sr, pad;
+
+    if ((h & 0xffe00000) != 0xffe00000) {
+        return SL_ERROR;
+    }
+
+    version = (h >> 19) & 3;        /* 0: 2.5, 1: reserved, 2: 2, 3: 1 */
+    layer = 4 - ((h >> 17) & 3);    /* 4: reserved */
+    br = (h >> 12) & 0xf;
+    sr = (h >> 10) & 3;
+    pad = (h >> 9) & 1;
+
+    if (version == 1 || layer == 4 || br == 0 || br == 15 || sr == 3) {
+        return SL_ERROR;
+    }
+
+    fh->lsf = (version != 3);
+    fh->bitrate = sl_media_mpa_bitrates[fh->lsf][layer - 1][br] * 1000;
+    fh->sample_rate = sl_media_mpa_rates[sr] >> (version == 3 ? 0
+                                                 : version == 2 ? 1 : 2);
+    fh->channels = ((h >> 6) & 3) == 3 ? 1 : 2;
+
+    switch (layer) {
+
+    case 1:
+        fh->spf = 384;
+        fh->len = (12 * fh->bitrate / fh->sample_rate + pad) * 4;
+        break;
+
+    case 2:
+        fh->spf = 1152;
+        fh->len = 144 * fh->bitrate / fh->sample_rate + pad;
+        break;
+
+    default: /* 3 */
+        fh->spf = fh->lsf ? 576 : 1152;
+        fh->len = fh->spf / 8 * fh->bitrate / fh->sample_rate + pad;
+        break;
+    }
+
+    if (fh->lsf) {
+        fh->side = (fh->channels == 1) ? 9 : 17;
+
+    } else {
+        fh->side = (fh->channels == 1) ? 17 : 32;
+    }
+
+    return SL_OK;
+}
+
+
 /* the n-th compiled-in reader, NULL past the last */
-static const sl_format_t *
+const sl_format_t *
 sl_media_nth_format(sl_uint_t n)
 {
     sl_uint_t           i;

@@ -4,9 +4,11 @@
  * units (access units with decode and presentation times, a keyframe
  * flag and a track) and can seek to a time.  Readers read through
  * sl_media_read_at(), so the same code reads a file with pread() or a
- * buffer in memory (unit tests and fuzzing).  Readers and RTP payload
- * formats are modules of type SL_MEDIA_MODULE (modules/format,
- * modules/rtp); protocol modules find them here, never directly.
+ * buffer in memory (unit tests and fuzzing).  A format that can also be
+ * streamed parses a byte stream into the same units (sl_media_parser.h).
+ * Readers and RTP payload formats are modules of type SL_MEDIA_MODULE
+ * (modules/format, modules/rtp); protocol modules find them here, never
+ * directly.
  */
 
 #ifndef SL_MEDIA_H
@@ -41,6 +43,10 @@ typedef struct {
     u_char          *config;           /* avcC or AudioSpecificConfig */
     size_t           config_len;
     uint32_t         nal_length_size;  /* H.264: 1, 2 or 4 */
+
+    void            *rtp;              /* received over RTP: what the
+                                          payload format took from the
+                                          SDP for its depacketizer */
 } sl_media_track_t;
 
 /*
@@ -60,11 +66,13 @@ typedef struct {
     size_t           len;
 } sl_media_unit_t;
 
-typedef struct sl_media_file_s  sl_media_file_t;
+typedef struct sl_media_file_s    sl_media_file_t;
+typedef struct sl_media_parser_s  sl_media_parser_t;     /* sl_media_parser.h */
 
 typedef struct {
     const char      *name;             /* "mp3", "mpegts", "mp4" */
     const char     **extensions;       /* lower case, NULL ended */
+    const char     **content_types;    /* of a stream, NULL ended; or NULL */
     size_t           window;           /* pread window while playing, 0:
                                           SL_MEDIA_BUF_SIZE */
 
@@ -91,6 +99,18 @@ typedef struct {
      * malformed file (mf->error set).  Never reads outside the file.
      */
     sl_int_t       (*read)(sl_media_file_t *mf, sl_media_unit_t *mu);
+
+    /*
+     * Streams, NULL when the format cannot be parsed from a stream.
+     * parse_init sets up p->priv for a new stream: allocates it from
+     * p->pool the first time (SL_ERROR when out of memory), clears it
+     * on a reset (never fails then).  parse cuts the next unit out of
+     * the bytes fed, p->pos to p->last (see sl_media_parser.h): SL_OK
+     * with mu filled (its data in the buffer, consumed), or SL_AGAIN
+     * when more bytes are needed; garbage is dropped as it is found.
+     */
+    sl_int_t       (*parse_init)(sl_media_parser_t *p);
+    sl_int_t       (*parse)(sl_media_parser_t *p, sl_media_unit_t *mu);
 } sl_format_t;
 
 struct sl_media_file_s {
@@ -145,8 +165,11 @@ sl_int_t sl_media_open(sl_media_file_t *mf, const sl_str_t *path);
 /* closes the file (the reader's state goes with mf->pool) */
 void sl_media_close(sl_media_file_t *mf);
 
-/* the reader of a name ("mp3"), for tests; NULL when unknown */
+/* the reader of a name ("mp3"); NULL when unknown */
 const sl_format_t *sl_media_format(const char *name);
+
+/* the n-th compiled-in reader, NULL past the last */
+const sl_format_t *sl_media_nth_format(sl_uint_t n);
 
 /* ctx of an SL_MEDIA_MODULE: what it provides (either may be NULL) */
 typedef struct {
@@ -181,6 +204,27 @@ typedef struct {
  */
 sl_int_t sl_media_avcc_sets(const sl_media_track_t *tr, sl_media_nal_t *nals,
     sl_uint_t max);
+
+/* an MPEG audio frame header, decoded */
+typedef struct {
+    uint32_t         bitrate;          /* bits per second */
+    uint32_t         sample_rate;
+    uint32_t         len;              /* bytes, header included */
+    uint32_t         spf;              /* samples per frame */
+    uint32_t         channels;
+    uint32_t         side;             /* layer III side info size */
+    unsigned         lsf:1;            /* MPEG-2 or 2.5 */
+} sl_media_mpa_header_t;
+
+/*
+ * Decodes the 4-byte MPEG audio frame header h (ISO/IEC 11172-3
+ * §2.4.1.3, ISO/IEC 13818-3; MPEG-2.5 is the unofficial extension with
+ * version bits 00): the MP3 reader and the MPA depacketizer both split
+ * frames by it.  SL_OK with *fh filled, or SL_ERROR for no sync, a
+ * reserved version, layer, bitrate or sample rate, and free format
+ * (bitrate index 0), which has no frame length in its header.
+ */
+sl_int_t sl_media_mpa_header(uint32_t h, sl_media_mpa_header_t *fh);
 
 /* dts in track units to milliseconds and back, without overflow */
 int64_t sl_media_to_msec(int64_t t, uint32_t timescale);

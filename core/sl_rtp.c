@@ -26,6 +26,31 @@ sl_rtp_payload(sl_codec_e codec)
 }
 
 
+const sl_rtp_payload_t *
+sl_rtp_payload_by_name(const sl_str_t *encoding)
+{
+    sl_uint_t           i;
+    sl_media_module_t  *mm;
+
+    for (i = 0; sl_modules[i]; i++) {
+        if (sl_modules[i]->type != SL_MEDIA_MODULE) {
+            continue;
+        }
+
+        mm = sl_modules[i]->ctx;
+
+        if (mm->payload && mm->payload->encoding
+            && mm->payload->depacketize
+            && sl_str_caseeq(encoding, mm->payload->encoding))
+        {
+            return mm->payload;
+        }
+    }
+
+    return NULL;
+}
+
+
 u_char *
 sl_rtp_packet_start(sl_rtp_stream_t *s, sl_rtp_out_t *out, uint32_t ts)
 {

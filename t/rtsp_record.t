@@ -51,7 +51,7 @@ EOF
 
 mkdir $t->path('archive');
 
-$t->plan(13);
+$t->plan(12);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $rp = $t->port(8554);

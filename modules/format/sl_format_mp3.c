@@ -2,26 +2,12 @@
 
 #include <sl_config.h>
 #include <sl_core.h>
+#include "sl_format_mp3.h"
 
 
 #define SL_MP3_SYNC_MAX       SL_MEDIA_BUF_SIZE  /* junk skipped per resync */
 #define SL_MP3_SCAN_CHUNK     4096
-#define SL_MP3_MAX_FRAME      2881           /* layer II, 160 kbit/s, 8 kHz */
 #define SL_MP3_ID3V2_MAX      8              /* ID3v2 tags in a row */
-
-/* the fields that stay fixed in a stream: sync, version, layer, rate */
-#define SL_MP3_SAME_MASK      0xfffe0c00
-
-
-typedef struct {
-    uint32_t         bitrate;          /* bits per second */
-    uint32_t         sample_rate;
-    uint32_t         len;              /* bytes, header included */
-    uint32_t         spf;              /* samples per frame */
-    uint32_t         channels;
-    uint32_t         side;             /* layer III side info size */
-    unsigned         lsf:1;            /* MPEG-2 or 2.5 */
-} sl_format_mp3_header_t;
 
 
 typedef struct {
@@ -44,100 +30,24 @@ typedef struct {
 static const char  *sl_format_mp3_extensions[] = { "mp3", "mp2", "mpa",
                                                     NULL };
 
-/* ISO/IEC 11172-3 §2.4.2.3, ISO/IEC 13818-3 §2.4.2.3: kbit/s */
-static const uint16_t  sl_format_mp3_bitrates[2][3][15] = {
-    {
-        { 0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416,
-          448 },
-        { 0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384 },
-        { 0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320 }
-    },
-    {
-        { 0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256 },
-        { 0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160 },
-        { 0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160 }
-    }
-};
-
-static const uint32_t  sl_format_mp3_rates[3] = { 44100, 48000, 32000 };
-
-
-/*
- * Decodes a 4-byte MPEG audio frame header (ISO/IEC 11172-3 §2.4.1.3;
- * MPEG-2.5 is the unofficial extension with version bits 00).  SL_OK
- * with *fh filled, or SL_ERROR for no sync, a reserved version, layer,
- * bitrate or sample rate, and free format (bitrate index 0), which has
- * no frame length in its header.
- */
-static sl_int_t
-sl_format_mp3_header(uint32_t h, sl_format_mp3_header_t *fh)
-{
-    sl_uint_t  version, layer, br, sr, pad;
-
-    if ((h & 0xffe00000) != 0xffe00000) {
-        return SL_ERROR;
-    }
-
-    version = (h >> 19) & 3;        /* 0: 2.5, 1: reserved, 2: 2, 3: 1 */
-    layer = 4 - ((h >> 17) & 3);    /* 4: reserved */
-    br = (h >> 12) & 0xf;
-    sr = (h >> 10) & 3;
-    pad = (h >> 9) & 1;
-
-    if (version == 1 || layer == 4 || br == 0 || br == 15 || sr == 3) {
-        return SL_ERROR;
-    }
-
-    fh->lsf = (version != 3);
-    fh->bitrate = sl_format_mp3_bitrates[fh->lsf][layer - 1][br] * 1000;
-    fh->sample_rate = sl_format_mp3_rates[sr] >> (version == 3 ? 0
-                                                  : version == 2 ? 1 : 2);
-    fh->channels = ((h >> 6) & 3) == 3 ? 1 : 2;
-
-    switch (layer) {
-
-    case 1:
-        fh->spf = 384;
-        fh->len = (12 * fh->bitrate / fh->sample_rate + pad) * 4;
-        break;
-
-    case 2:
-        fh->spf = 1152;
-        fh->len = 144 * fh->bitrate / fh->sample_rate + pad;
-        break;
-
-    default: /* 3 */
-        fh->spf = fh->lsf ? 576 : 1152;
-        fh->len = fh->spf / 8 * fh->bitrate / fh->sample_rate + pad;
-        break;
-    }
-
-    if (fh->lsf) {
-        fh->side = (fh->channels == 1) ? 9 : 17;
-
-    } else {
-        fh->side = (fh->channels == 1) ? 17 : 32;
-    }
-
-    return SL_OK;
-}
-
+static const char  *sl_format_mp3_content_types[] = { "audio/mpeg",
+                                                       "audio/mp3", NULL };
 
 /* a header of the stream whose first header is ref (0: any) */
-static sl_int_t
-sl_format_mp3_valid(uint32_t h, uint32_t ref, sl_format_mp3_header_t *fh)
+sl_int_t
+sl_mp3_valid(uint32_t h, uint32_t ref, sl_media_mpa_header_t *fh)
 {
     if (ref && (h & SL_MP3_SAME_MASK) != (ref & SL_MP3_SAME_MASK)) {
         return SL_ERROR;
     }
 
-    return sl_format_mp3_header(h, fh);
+    return sl_media_mpa_header(h, fh);
 }
 
 
 /* the size of an ID3v2 tag at p (ID3v2.4 §3.1), 0 when there is none */
-static size_t
-sl_format_mp3_id3v2(const u_char *p, size_t len)
+size_t
+sl_mp3_id3v2(const u_char *p, size_t len)
 {
     size_t  size;
 
@@ -163,9 +73,9 @@ static sl_uint_t
 sl_format_mp3_run(const u_char *head, size_t len, size_t off,
     sl_uint_t *open_end)
 {
-    uint32_t                h, ref;
-    sl_uint_t               n;
-    sl_format_mp3_header_t  fh;
+    uint32_t         h, ref;
+    sl_uint_t        n;
+    sl_media_mpa_header_t  fh;
 
     ref = 0;
     *open_end = 0;
@@ -179,7 +89,7 @@ sl_format_mp3_run(const u_char *head, size_t len, size_t off,
 
         h = sl_media_be32(head + off);
 
-        if (sl_format_mp3_valid(h, ref, &fh) != SL_OK) {
+        if (sl_mp3_valid(h, ref, &fh) != SL_OK) {
             break;
         }
 
@@ -206,7 +116,7 @@ sl_format_mp3_probe(const u_char *head, size_t len)
     off = 0;
 
     for (i = 0; i < SL_MP3_ID3V2_MAX; i++) {
-        tag = sl_format_mp3_id3v2(head + off, len - off);
+        tag = sl_mp3_id3v2(head + off, len - off);
         if (tag == 0) {
             break;
         }
@@ -258,15 +168,15 @@ sl_format_mp3_probe(const u_char *head, size_t len)
  */
 static sl_int_t
 sl_format_mp3_sync(sl_media_file_t *mf, off_t off, uint32_t ref,
-    off_t *found, sl_format_mp3_header_t *fh)
+    off_t *found, sl_media_mpa_header_t *fh)
 {
-    off_t                   limit;
-    size_t                  i, next, avail;
-    u_char                 *p;
-    ssize_t                 n;
-    uint32_t                h;
-    sl_format_mp3_t        *mp;
-    sl_format_mp3_header_t  nh;
+    off_t             limit;
+    size_t            i, next, avail;
+    u_char           *p;
+    ssize_t           n;
+    uint32_t          h;
+    sl_format_mp3_t  *mp;
+    sl_media_mpa_header_t   nh;
 
     mp = mf->priv;
     limit = off + SL_MP3_SYNC_MAX;
@@ -294,7 +204,7 @@ sl_format_mp3_sync(sl_media_file_t *mf, off_t off, uint32_t ref,
 
             h = sl_media_be32(p + i);
 
-            if (sl_format_mp3_valid(h, ref, fh) != SL_OK) {
+            if (sl_mp3_valid(h, ref, fh) != SL_OK) {
                 continue;
             }
 
@@ -305,8 +215,7 @@ sl_format_mp3_sync(sl_media_file_t *mf, off_t off, uint32_t ref,
             }
 
             if (next + 4 <= avail
-                && sl_format_mp3_valid(sl_media_be32(p + next),
-                                       ref ? ref : h, &nh)
+                && sl_mp3_valid(sl_media_be32(p + next), ref ? ref : h, &nh)
                    != SL_OK)
             {
                 continue;
@@ -340,7 +249,7 @@ sl_format_mp3_sync(sl_media_file_t *mf, off_t off, uint32_t ref,
  */
 static sl_int_t
 sl_format_mp3_frame(sl_media_file_t *mf, off_t off, off_t *found,
-    sl_format_mp3_header_t *fh)
+    sl_media_mpa_header_t *fh)
 {
     u_char           *p;
     ssize_t           n;
@@ -358,7 +267,7 @@ sl_format_mp3_frame(sl_media_file_t *mf, off_t off, off_t *found,
         return SL_ERROR;
     }
 
-    if (sl_format_mp3_valid(sl_media_be32(p), mp->header, fh) == SL_OK
+    if (sl_mp3_valid(sl_media_be32(p), mp->header, fh) == SL_OK
         && off + (off_t) fh->len <= mp->end)
     {
         *found = off;
@@ -374,14 +283,17 @@ sl_format_mp3_frame(sl_media_file_t *mf, off_t off, off_t *found,
  * tag after the layer III side info (frames, bytes, TOC, quality, each
  * when its flag is set), or a VBRI tag 32 bytes after the header
  * (Fraunhofer).  Returns 1 when there is one (the frame carries no
- * audio), else 0.
+ * audio), else 0; *vbr is filled either way (no tag: CBR assumed).
  */
-static sl_uint_t
-sl_format_mp3_vbr_tag(sl_format_mp3_t *mp, sl_format_mp3_header_t *fh,
-    const u_char *p, size_t len)
+sl_uint_t
+sl_mp3_vbr_tag(const sl_media_mpa_header_t *fh, const u_char *p, size_t len,
+    sl_mp3_vbr_t *vbr)
 {
     size_t    off;
     uint32_t  flags;
+
+    sl_memzero(vbr, sizeof(sl_mp3_vbr_t));
+    vbr->cbr = 1;
 
     off = 4 + fh->side;
 
@@ -389,7 +301,7 @@ sl_format_mp3_vbr_tag(sl_format_mp3_t *mp, sl_format_mp3_header_t *fh,
         && (memcmp(p + off, "Xing", 4) == 0
             || memcmp(p + off, "Info", 4) == 0))
     {
-        mp->cbr = (p[off] == 'I');
+        vbr->cbr = (p[off] == 'I');
 
         flags = sl_media_be32(p + off + 4);
         off += 8;
@@ -399,7 +311,7 @@ sl_format_mp3_vbr_tag(sl_format_mp3_t *mp, sl_format_mp3_header_t *fh,
                 return 1;
             }
 
-            mp->frames = sl_media_be32(p + off);
+            vbr->frames = sl_media_be32(p + off);
             off += 4;
         }
 
@@ -408,12 +320,12 @@ sl_format_mp3_vbr_tag(sl_format_mp3_t *mp, sl_format_mp3_header_t *fh,
                 return 1;
             }
 
-            mp->bytes = sl_media_be32(p + off);
+            vbr->bytes = sl_media_be32(p + off);
             off += 4;
         }
 
-        if ((flags & 4) && off + 100 <= len && mp->frames && mp->bytes) {
-            mp->toc = mp->first + off;
+        if ((flags & 4) && off + 100 <= len && vbr->frames && vbr->bytes) {
+            vbr->toc = off;
         }
 
         return 1;
@@ -422,8 +334,8 @@ sl_format_mp3_vbr_tag(sl_format_mp3_t *mp, sl_format_mp3_header_t *fh,
     off = 4 + 32;
 
     if (off + 26 <= len && memcmp(p + off, "VBRI", 4) == 0) {
-        mp->cbr = 0;
-        mp->frames = sl_media_be32(p + off + 14);
+        vbr->cbr = 0;
+        vbr->frames = sl_media_be32(p + off + 14);
         return 1;
     }
 
@@ -475,16 +387,17 @@ sl_format_mp3_end(sl_media_file_t *mf, off_t start)
 static sl_int_t
 sl_format_mp3_open(sl_media_file_t *mf)
 {
-    off_t                   off, found;
-    u_char                 *p;
-    ssize_t                 n;
-    size_t                  tag;
-    int64_t                 samples;
-    sl_int_t                rc;
-    sl_uint_t               i;
-    sl_format_mp3_t        *mp;
-    sl_media_track_t       *tr;
-    sl_format_mp3_header_t  fh;
+    off_t              off, found;
+    u_char            *p;
+    size_t             tag;
+    ssize_t            n;
+    int64_t            samples;
+    sl_int_t           rc;
+    sl_uint_t          i;
+    sl_mp3_vbr_t       vbr;
+    sl_format_mp3_t   *mp;
+    sl_media_mpa_header_t    fh;
+    sl_media_track_t  *tr;
 
     mp = sl_pcalloc(mf->pool, sizeof(sl_format_mp3_t));
     if (mp == NULL) {
@@ -503,7 +416,7 @@ sl_format_mp3_open(sl_media_file_t *mf)
             return SL_ERROR;
         }
 
-        tag = sl_format_mp3_id3v2(p, n);
+        tag = sl_mp3_id3v2(p, n);
         if (tag == 0) {
             break;
         }
@@ -537,11 +450,14 @@ sl_format_mp3_open(sl_media_file_t *mf)
     mp->bitrate = fh.bitrate;
     mp->sample_rate = fh.sample_rate;
     mp->spf = fh.spf;
-    mp->cbr = 1;
-
-    if (sl_format_mp3_vbr_tag(mp, &fh, p, n)) {
+    if (sl_mp3_vbr_tag(&fh, p, n, &vbr)) {
         mp->start = found + fh.len;
     }
+
+    mp->cbr = vbr.cbr;
+    mp->frames = vbr.frames;
+    mp->bytes = vbr.bytes;
+    mp->toc = vbr.toc ? found + (off_t) vbr.toc : 0;
 
     mp->pos = mp->start;
 
@@ -582,12 +498,12 @@ sl_format_mp3_open(sl_media_file_t *mf)
 static sl_int_t
 sl_format_mp3_read(sl_media_file_t *mf, sl_media_unit_t *mu)
 {
-    off_t                   off;
-    u_char                 *p;
-    ssize_t                 n;
-    sl_int_t                rc;
-    sl_format_mp3_t        *mp;
-    sl_format_mp3_header_t  fh;
+    off_t             off;
+    u_char           *p;
+    ssize_t           n;
+    sl_int_t          rc;
+    sl_format_mp3_t  *mp;
+    sl_media_mpa_header_t   fh;
 
     mp = mf->priv;
 
@@ -630,11 +546,11 @@ static sl_int_t sl_format_mp3_seek_scan(sl_media_file_t *mf, int64_t target);
 static sl_int_t
 sl_format_mp3_seek_cbr(sl_media_file_t *mf, int64_t target)
 {
-    off_t                   off, found, next;
-    int64_t                 n, m, last, bytes;
-    sl_int_t                rc;
-    sl_format_mp3_t        *mp;
-    sl_format_mp3_header_t  fh, nh;
+    off_t             off, found, next;
+    int64_t           n, m, last, bytes;
+    sl_int_t          rc;
+    sl_format_mp3_t  *mp;
+    sl_media_mpa_header_t   fh, nh;
 
     mp = mf->priv;
 
@@ -706,13 +622,13 @@ sl_format_mp3_seek_cbr(sl_media_file_t *mf, int64_t target)
 static sl_int_t
 sl_format_mp3_seek_toc(sl_media_file_t *mf, int64_t target)
 {
-    off_t                   off, found;
-    u_char                 *p;
-    int64_t                 total;
-    sl_int_t                rc;
-    sl_uint_t               i;
-    sl_format_mp3_t        *mp;
-    sl_format_mp3_header_t  fh;
+    off_t             off, found;
+    u_char           *p;
+    int64_t           total;
+    sl_int_t          rc;
+    sl_uint_t         i;
+    sl_format_mp3_t  *mp;
+    sl_media_mpa_header_t   fh;
 
     mp = mf->priv;
 
@@ -747,11 +663,11 @@ sl_format_mp3_seek_toc(sl_media_file_t *mf, int64_t target)
 static sl_int_t
 sl_format_mp3_seek_scan(sl_media_file_t *mf, int64_t target)
 {
-    off_t                   off, found, last;
-    int64_t                 samples, last_samples;
-    sl_int_t                rc;
-    sl_format_mp3_t        *mp;
-    sl_format_mp3_header_t  fh;
+    off_t             off, found, last;
+    int64_t           samples, last_samples;
+    sl_int_t          rc;
+    sl_format_mp3_t  *mp;
+    sl_media_mpa_header_t   fh;
 
     mp = mf->priv;
 
@@ -832,11 +748,14 @@ sl_format_mp3_seek(sl_media_file_t *mf, int64_t msec)
 static const sl_format_t  sl_format_mp3 = {
     .name = "mp3",
     .extensions = sl_format_mp3_extensions,
+    .content_types = sl_format_mp3_content_types,
     .window = 8192,             /* a few frames */
     .probe = sl_format_mp3_probe,
     .open = sl_format_mp3_open,
     .seek = sl_format_mp3_seek,
     .read = sl_format_mp3_read,
+    .parse_init = sl_mp3_parse_init,
+    .parse = sl_mp3_parse,
 };
 
 

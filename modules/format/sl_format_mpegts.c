@@ -2,12 +2,9 @@
 
 #include <sl_config.h>
 #include <sl_core.h>
+#include "sl_format_mpegts.h"
 
 
-#define SL_TS_UNIT_PACKETS   7             /* 1316 bytes, one RTP payload */
-#define SL_TS_NO_PID         0x2000
-
-#define SL_TS_MAX_RATE       ((double) (1 << 22))    /* ticks per byte */
 #define SL_TS_MAX_TIME       ((int64_t) 1 << 62)
 
 #define SL_TS_RESYNC_MAX     65536         /* bytes searched for sync */
@@ -20,14 +17,6 @@
 #define SL_TS_KEY_BACK       3             /* seconds a window starts early */
 #define SL_TS_KEY_BUDGET     (8 * 1024 * 1024)   /* bytes a key seek reads */
 
-
-/* one sample of the clock: a PCR, or a PTS/DTS when there is no PCR */
-typedef struct {
-    off_t            pos;       /* the byte it times */
-    off_t            pkt;       /* the packet carrying it */
-    int64_t          raw;       /* as coded, in 27 MHz ticks, modulo WRAP */
-    int64_t          t;         /* ticks since the first sample */
-} sl_ts_clock_t;
 
 typedef struct {
     off_t            start;     /* the first packet */
@@ -53,22 +42,12 @@ typedef struct {
     sl_ts_clock_t    b;         /* the next one */
 } sl_ts_t;
 
-/* what the PSI (ISO/IEC 13818-1 §2.4.4) and a first look tell */
-typedef struct {
-    uint16_t         pmt_pid;
-    uint16_t         pcr_pid;
-    uint16_t         video_pid;
-    uint16_t         audio_pid;
-    uint16_t         pcr_seen_pid;   /* first PID seen carrying a PCR */
-    uint16_t         pes_seen_pid;   /* first PID seen with a PTS */
-    unsigned         have_pmt:1;
-    unsigned         h264:1;         /* the video's stream_type is 0x1b */
-} sl_ts_psi_t;
-
 
 static const char  *sl_format_mpegts_extensions[] = {
     "ts", "mts", "m2t", "trp", NULL
 };
+
+static const char  *sl_format_mpegts_content_types[] = { "video/mp2t", NULL };
 
 
 static sl_uint_t
@@ -216,32 +195,51 @@ static sl_uint_t sl_ts_pes(const u_char *p, int64_t *pts, int64_t *dts,
 
 
 /*
- * The clock sample packet p (at pkt) carries on pid, if any: the PCR of
- * its adaptation field (ISO/IEC 13818-1 §2.4.3.5), which times the byte
- * holding the last bit of program_clock_reference_base (byte 10); or,
- * with use_pts, the DTS (else PTS) of a PES header starting in it
- * (§2.4.3.7), which we take as the time of its first byte.
+ * The PCR in the adaptation field of packet p (ISO/IEC 13818-1
+ * §2.4.3.5), in 27 MHz ticks modulo SL_TS_WRAP; it times the byte
+ * holding the last bit of program_clock_reference_base (byte 10).
+ * 0 when p carries none.
+ */
+sl_uint_t
+sl_ts_pcr(const u_char *p, int64_t *raw)
+{
+    int64_t  base;
+
+    if (!(p[3] & 0x20) || p[4] < 7 || !(p[5] & 0x10)) {
+        return 0;
+    }
+
+    base = ((int64_t) p[6] << 25) | ((int64_t) p[7] << 17)
+           | ((int64_t) p[8] << 9) | ((int64_t) p[9] << 1) | (p[10] >> 7);
+
+    *raw = (base * 300 + (((p[10] & 0x01) << 8) | p[11])) % SL_TS_WRAP;
+
+    return 1;
+}
+
+
+/*
+ * The clock sample packet p (at pkt) carries on pid, if any: its PCR
+ * (sl_ts_pcr()); or, with use_pts, the DTS (else PTS) of a PES header
+ * starting in it (§2.4.3.7), which we take as the time of its first
+ * byte.
  */
 static sl_uint_t
 sl_ts_sample(const u_char *p, off_t pkt, uint16_t pid, sl_uint_t use_pts,
     sl_ts_clock_t *c)
 {
     size_t    data;
-    int64_t   base, pts, dts;
+    int64_t   pts, dts;
 
     if (sl_ts_pid(p) != pid) {
         return 0;
     }
 
     if (!use_pts) {
-        if (!(p[3] & 0x20) || p[4] < 7 || !(p[5] & 0x10)) {
+        if (!sl_ts_pcr(p, &c->raw)) {
             return 0;
         }
 
-        base = ((int64_t) p[6] << 25) | ((int64_t) p[7] << 17)
-               | ((int64_t) p[8] << 9) | ((int64_t) p[9] << 1) | (p[10] >> 7);
-
-        c->raw = (base * 300 + (((p[10] & 0x01) << 8) | p[11])) % SL_TS_WRAP;
         c->pos = pkt + 10;
         c->pkt = pkt;
 
@@ -347,27 +345,31 @@ sl_ts_h264_key(const u_char *p, size_t off)
 
 
 /*
- * Does packet p (of the video PID) start a PES at a random access point:
- * random_access_indicator set in its adaptation field (§2.4.3.5); or,
- * for H.264 that never sets it, an IDR picture at the start of the PES
- * data.
+ * Is packet p of the video a random access point: random_access_indicator
+ * set in its adaptation field (§2.4.3.5); or, for H.264 in a stream that
+ * does not set it (rai 0), a PES that starts with an IDR picture.
  */
-static sl_uint_t
-sl_ts_random_access(sl_ts_t *ts, const u_char *p)
+sl_uint_t
+sl_ts_random_access(const u_char *p, sl_uint_t rai, sl_uint_t h264)
 {
     size_t   data;
     int64_t  pts, dts;
 
-    if (sl_ts_pid(p) != ts->video_pid || !sl_ts_pusi(p)) {
-        return 0;
-    }
-
-    if ((p[3] & 0x20) && p[4] > 0 && (p[5] & 0x40)) {
+    if (sl_ts_rai(p)) {
         return 1;
     }
 
-    return !ts->rai && ts->h264 && sl_ts_pes(p, &pts, &dts, &data)
+    return !rai && h264 && sl_ts_pes(p, &pts, &dts, &data)
            && sl_ts_h264_key(p, data);
+}
+
+
+/* does packet p start a video PES at a random access point */
+static sl_uint_t
+sl_ts_video_key(sl_ts_t *ts, const u_char *p)
+{
+    return sl_ts_pid(p) == ts->video_pid && sl_ts_pusi(p)
+           && sl_ts_random_access(p, ts->rai, ts->h264);
 }
 
 
@@ -399,7 +401,7 @@ sl_ts_time_at(sl_ts_t *ts, off_t x)
 }
 
 
-static double
+double
 sl_ts_rate(int64_t ticks, off_t bytes)
 {
     double  r;
@@ -415,19 +417,38 @@ sl_ts_rate(int64_t ticks, off_t bytes)
 
 
 /*
- * The next clock sample from offset from on, within SL_TS_CLOCK_SCAN
- * bytes, into ts->b.  Its time follows a's by the coded difference (a
- * 33-bit wrap is a small step forward); a step back, or one far longer
- * than the bytes between them justify at the file's average rate (a
+ * The ticks from clock sample a to the next one, c: the coded difference
+ * (a 33-bit wrap is a small step forward); a step back, or one far
+ * longer than the bytes between them justify at rate (ticks per byte; a
  * discontinuity), is replaced by that estimate, so that times never go
- * back.  SL_OK, SL_DONE when none was found (ts->scanned set), SL_ERROR.
+ * back.
+ */
+int64_t
+sl_ts_clock_step(const sl_ts_clock_t *a, const sl_ts_clock_t *c, double rate)
+{
+    int64_t  delta, expected;
+
+    delta = (c->raw - a->raw + SL_TS_WRAP) % SL_TS_WRAP;
+    expected = (int64_t) ((double) (c->pos - a->pos) * rate);
+
+    if (c->pos < a->pos || delta > 2 * expected + SL_TS_CLOCK) {
+        delta = expected > 0 ? expected : 0;
+    }
+
+    return delta;
+}
+
+
+/*
+ * The next clock sample from offset from on, within SL_TS_CLOCK_SCAN
+ * bytes, into ts->b, timed by sl_ts_clock_step() at the file's average
+ * rate.  SL_OK, SL_DONE when none was found (ts->scanned set), SL_ERROR.
  */
 static sl_int_t
 sl_ts_next_sample(sl_media_file_t *mf, sl_ts_t *ts, off_t from)
 {
     off_t           off, limit;
     u_char         *p;
-    int64_t         delta, expected;
     sl_int_t        rc;
     sl_ts_clock_t   c;
 
@@ -449,14 +470,7 @@ sl_ts_next_sample(sl_media_file_t *mf, sl_ts_t *ts, off_t from)
             continue;
         }
 
-        delta = (c.raw - ts->a.raw + SL_TS_WRAP) % SL_TS_WRAP;
-        expected = (int64_t) ((double) (c.pos - ts->a.pos) * ts->avg_rate);
-
-        if (c.pos < ts->a.pos || delta > 2 * expected + SL_TS_CLOCK) {
-            delta = expected > 0 ? expected : 0;
-        }
-
-        c.t = ts->a.t + delta;
+        c.t = ts->a.t + sl_ts_clock_step(&ts->a, &c, ts->avg_rate);
 
         ts->b = c;
         ts->have_b = 1;
@@ -560,20 +574,87 @@ sl_ts_is_audio(sl_uint_t type)
 
 
 /*
- * Reads the PAT and the PMT of the first program (ISO/IEC 13818-1
- * §2.4.4.3, §2.4.4.8) from the first SL_TS_PSI_SCAN bytes: the PCR PID,
- * the first video and audio PIDs; meanwhile notes the first PID that
- * carries a PCR and the first with a PTS, for streams without PSI.
+ * The PMT PID of the first program in the PAT section that starts in
+ * packet p (ISO/IEC 13818-1 §2.4.4.3), or SL_TS_NO_PID.
+ */
+uint16_t
+sl_ts_pat(const u_char *p)
+{
+    size_t         len, i;
+    const u_char  *s;
+
+    s = sl_ts_section(p, &len);
+
+    if (s == NULL || s[0] != 0x00) {
+        return SL_TS_NO_PID;
+    }
+
+    for (i = 8; i + 4 <= len; i += 4) {
+        if (sl_media_be16(s + i) != 0) {
+            return sl_media_be16(s + i + 2) & 0x1fff;
+        }
+    }
+
+    return SL_TS_NO_PID;
+}
+
+
+/*
+ * Reads the PMT section that starts in packet p (§2.4.4.8) into psi: the
+ * PCR PID, the first video and audio PIDs, whether the video is H.264;
+ * sets have_pmt.  SL_OK, or SL_DECLINED when p starts no PMT section.
+ */
+sl_int_t
+sl_ts_pmt(const u_char *p, sl_ts_psi_t *psi)
+{
+    size_t         len, i, n, pil;
+    uint16_t       pid;
+    const u_char  *s;
+
+    s = sl_ts_section(p, &len);
+
+    if (s == NULL || s[0] != 0x02) {
+        return SL_DECLINED;
+    }
+
+    psi->pcr_pid = sl_media_be16(s + 8) & 0x1fff;
+    psi->video_pid = SL_TS_NO_PID;
+    psi->audio_pid = SL_TS_NO_PID;
+    psi->h264 = 0;
+
+    pil = sl_media_be16(s + 10) & 0x0fff;
+
+    for (i = 12 + pil; i + 5 <= len; i += 5 + n) {
+        pid = sl_media_be16(s + i + 1) & 0x1fff;
+        n = sl_media_be16(s + i + 3) & 0x0fff;
+
+        if (psi->video_pid == SL_TS_NO_PID && sl_ts_is_video(s[i])) {
+            psi->video_pid = pid;
+            psi->h264 = (s[i] == 0x1b);
+
+        } else if (psi->audio_pid == SL_TS_NO_PID && sl_ts_is_audio(s[i])) {
+            psi->audio_pid = pid;
+        }
+    }
+
+    psi->have_pmt = 1;
+
+    return SL_OK;
+}
+
+
+/*
+ * Reads the PAT and the PMT of the first program from the first
+ * SL_TS_PSI_SCAN bytes; meanwhile notes the first PID that carries a
+ * PCR and the first with a PTS, for streams without PSI.
  */
 static sl_int_t
 sl_ts_read_psi(sl_media_file_t *mf, sl_ts_t *ts, sl_ts_psi_t *psi)
 {
     off_t           off;
-    size_t          len, i, n, pil;
     u_char         *p;
     uint16_t        pid;
     sl_int_t        rc;
-    const u_char   *s;
     sl_ts_clock_t   c;
 
     psi->pmt_pid = SL_TS_NO_PID;
@@ -613,19 +694,7 @@ sl_ts_read_psi(sl_media_file_t *mf, sl_ts_t *ts, sl_ts_psi_t *psi)
         }
 
         if (pid == 0 && psi->pmt_pid == SL_TS_NO_PID) {
-            s = sl_ts_section(p, &len);
-
-            if (s == NULL || s[0] != 0x00) {
-                continue;
-            }
-
-            for (i = 8; i + 4 <= len; i += 4) {
-                if (sl_media_be16(s + i) != 0) {
-                    psi->pmt_pid = sl_media_be16(s + i + 2) & 0x1fff;
-                    break;
-                }
-            }
-
+            psi->pmt_pid = sl_ts_pat(p);
             continue;
         }
 
@@ -633,33 +702,9 @@ sl_ts_read_psi(sl_media_file_t *mf, sl_ts_t *ts, sl_ts_psi_t *psi)
             continue;
         }
 
-        s = sl_ts_section(p, &len);
-
-        if (s == NULL || s[0] != 0x02) {
-            continue;
+        if (sl_ts_pmt(p, psi) == SL_OK) {
+            break;
         }
-
-        psi->pcr_pid = sl_media_be16(s + 8) & 0x1fff;
-        pil = sl_media_be16(s + 10) & 0x0fff;
-
-        for (i = 12 + pil; i + 5 <= len; i += 5 + n) {
-            pid = sl_media_be16(s + i + 1) & 0x1fff;
-            n = sl_media_be16(s + i + 3) & 0x0fff;
-
-            if (psi->video_pid == SL_TS_NO_PID && sl_ts_is_video(s[i])) {
-                psi->video_pid = pid;
-                psi->h264 = (s[i] == 0x1b);
-
-            } else if (psi->audio_pid == SL_TS_NO_PID
-                       && sl_ts_is_audio(s[i]))
-            {
-                psi->audio_pid = pid;
-            }
-        }
-
-        psi->have_pmt = 1;
-
-        break;
     }
 
     return SL_OK;
@@ -819,7 +864,7 @@ sl_ts_first_pts(sl_media_file_t *mf, sl_ts_t *ts)
             break;
         }
 
-        if ((p[3] & 0x20) && p[4] > 0 && (p[5] & 0x40)) {
+        if (sl_ts_rai(p)) {
             ts->rai = 1;
             break;
         }
@@ -996,7 +1041,7 @@ sl_format_mpegts_read(sl_media_file_t *mf, sl_media_unit_t *mu)
     for (k = 0; k < npkts; k++) {
         q = p + k * SL_TS_PACKET;
 
-        if (q[0] != SL_TS_SYNC || (k > 0 && sl_ts_random_access(ts, q))) {
+        if (q[0] != SL_TS_SYNC || (k > 0 && sl_ts_video_key(ts, q))) {
             break;
         }
 
@@ -1015,7 +1060,7 @@ sl_format_mpegts_read(sl_media_file_t *mf, sl_media_unit_t *mu)
     mu->pts = mu->dts;
     mu->duration = sl_ts_time_at(ts, pos + mu->len) / 300 - mu->dts;
     mu->keyframe = (ts->video_pid == SL_TS_NO_PID
-                    || sl_ts_random_access(ts, p));
+                    || sl_ts_video_key(ts, p));
 
     ts->pos = pos + mu->len;
 
@@ -1099,7 +1144,7 @@ sl_ts_scan_keys(sl_media_file_t *mf, sl_ts_t *ts, off_t from, off_t to,
         *last = pts;
 
         if (clocked && clock.t <= target_t
-            && (ts->key_pid != ts->video_pid || sl_ts_random_access(ts, p))
+            && (ts->key_pid != ts->video_pid || sl_ts_video_key(ts, p))
             && (best->pos < 0 || pts >= best->pts))
         {
             best->pos = off;
@@ -1346,11 +1391,14 @@ sl_format_mpegts_seek(sl_media_file_t *mf, int64_t msec)
 static const sl_format_t  sl_format_mpegts = {
     .name = "mpegts",
     .extensions = sl_format_mpegts_extensions,
+    .content_types = sl_format_mpegts_content_types,
     .window = 8192,             /* ~60 ms at 1.1 Mbit/s: a PCR or two */
     .probe = sl_format_mpegts_probe,
     .open = sl_format_mpegts_open,
     .seek = sl_format_mpegts_seek,
     .read = sl_format_mpegts_read,
+    .parse_init = sl_ts_parse_init,
+    .parse = sl_ts_parse,
 };
 
 

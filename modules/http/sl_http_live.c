@@ -50,12 +50,13 @@ static void sl_http_live_end(sl_live_sub_t *sub, sl_live_end_e why);
 
 
 static const sl_live_sink_type_t  sl_http_icy_sink = {
-    "icy", sl_http_icy_init, sl_http_icy_convert, NULL, 1024 * 1024, 200
+    "icy", sl_http_icy_init, sl_http_icy_convert, NULL, 1024 * 1024, 200,
+    32 * 1024
 };
 
 static const sl_live_sink_type_t  sl_http_ts_sink = {
     "ts", sl_http_ts_init, sl_http_ts_convert, sl_http_ts_cleanup,
-    4 * 1024 * 1024, 50
+    4 * 1024 * 1024, 50, 0
 };
 
 

@@ -13,6 +13,7 @@
 #include <sl_streaming.h>
 #include <sl_pp_archive.h>
 #include <sl_pp_source.h>
+#include <sl_playlist.h>
 #include <sl_pp_pull.h>
 
 
@@ -197,6 +198,7 @@ sl_pp_broadcast_conf(sl_streaming_request_t *r)
 static sl_int_t
 sl_pp_broadcast_postconfiguration(sl_conf_t *cf)
 {
+    u_char                           err[SL_PLAYLIST_ERROR_LEN];
     sl_uint_t                        s, p;
     sl_pp_broadcast_conf_t          *bcf;
     sl_streaming_core_pp_conf_t     *pp, **pps;
@@ -242,6 +244,15 @@ sl_pp_broadcast_postconfiguration(sl_conf_t *cf)
                              ":%lu", SL_STR_ARG(&pp->name),
                              SL_STR_ARG(&pp->file),
                              (unsigned long) pp->line);
+                return SL_ERROR;
+            }
+
+            /* a playlist that does not parse is a configuration error */
+            if (bcf->source == SL_PP_SOURCE_PLAYLIST
+                && sl_playlist_read(cf->temp_pool, &bcf->url, err,
+                                    sizeof(err)) == NULL)
+            {
+                sl_log_error(SL_LOG_EMERG, cf->log, 0, "%s", err);
                 return SL_ERROR;
             }
 
@@ -546,10 +557,10 @@ sl_pp_broadcast_merge_conf(sl_conf_t *cf sl_unused, void *parent,
 
 
 /*
- * The sources Sluice runs itself, playlists and pulls, are spread over
- * the workers: the n-th of them, in configuration order, runs in the
- * worker of slot n modulo worker_processes (all of them in a single
- * process).  A worker that cannot start one logs why and goes on.
+ * The sources Sluice runs itself, playlists and pulls, start in the
+ * workers: the n-th such point in the worker of slot n modulo their
+ * number (all of them in a single process).  One that cannot start is
+ * logged; the others go on.
  */
 static sl_int_t
 sl_pp_broadcast_init_process(sl_cycle_t *cycle)
@@ -558,7 +569,7 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
     sl_core_conf_t                  *ccf;
     sl_pp_broadcast_conf_t          *bcf;
     sl_streaming_conf_ctx_t         *ctx;
-    sl_streaming_core_pp_conf_t     *pp, **pps;
+    sl_streaming_core_pp_conf_t    **pps;
     sl_streaming_core_srv_conf_t   **cscfp;
     sl_streaming_core_main_conf_t   *cmcf;
 
@@ -580,8 +591,7 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
         pps = cscfp[s]->pps.elts;
 
         for (p = 0; p < cscfp[s]->pps.nelts; p++) {
-            pp = pps[p];
-            bcf = pp->pp_conf[sl_pp_broadcast_module.ctx_index];
+            bcf = pps[p]->pp_conf[sl_pp_broadcast_module.ctx_index];
 
             if (bcf->live == NULL
                 || (bcf->source != SL_PP_SOURCE_PULL
@@ -590,7 +600,7 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
                 continue;
             }
 
-            if (n++ % workers != (workers == 1 ? 0 : sl_worker)) {
+            if (n++ % workers != sl_worker) {
                 continue;
             }
 

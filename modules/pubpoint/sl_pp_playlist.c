@@ -374,7 +374,7 @@ sl_pp_player_same_tracks(sl_pp_player_t *pp)
             || a->sample_rate != b->sample_rate || a->channels != b->channels
             || a->config_len != b->config_len
             || (a->config_len
-                && sl_memcmp(a->config, b->config, a->config_len) != 0))
+                && memcmp(a->config, b->config, a->config_len) != 0))
         {
             return 0;
         }

@@ -90,14 +90,86 @@ sl_rtp_mp2t_packetize(sl_rtp_stream_t *s, const sl_media_track_t *tr,
 }
 
 
+/* RFC 3551 §6: "MP2T/90000" (or static payload type 33, the same) */
+static sl_int_t
+sl_rtp_mp2t_from_sdp(sl_media_track_t *tr, const sl_str_t *encoding,
+    uint32_t clock_rate, uint32_t channels sl_unused,
+    const sl_str_t *fmtp sl_unused, sl_pool_t *pool sl_unused)
+{
+    if (!sl_str_caseeq(encoding, "MP2T")) {
+        return SL_DECLINED;
+    }
+
+    if (clock_rate == 0) {
+        return SL_ERROR;
+    }
+
+    tr->codec = SL_CODEC_MP2T;
+    tr->timescale = clock_rate;
+    tr->duration = -1;
+
+    return SL_OK;
+}
+
+
+/*
+ * RFC 2250 §2: every packet is a run of whole TS packets, one unit at
+ * the packet's time: a unit never waits for the next packet, and a lost
+ * packet loses no other (the TS continuity counters tell the demuxer).
+ * A unit is a keyframe when one of its TS packets starts a PES with
+ * random_access_indicator set (ISO/IEC 13818-1 §2.4.3.5), as muxers do
+ * for video keyframes.
+ */
+static sl_int_t
+sl_rtp_mp2t_depacketize(sl_rtp_depack_t *d, const u_char *payload,
+    size_t len, sl_uint_t marker sl_unused)
+{
+    size_t         off;
+    const u_char  *p;
+
+    if (len == 0 || len % SL_TS_PACKET != 0) {
+        return SL_ERROR;
+    }
+
+    for (off = 0; off < len; off += SL_TS_PACKET) {
+        if (payload[off] != SL_TS_SYNC) {
+            return SL_ERROR;
+        }
+    }
+
+    sl_rtp_depack_begin(d, d->dts);
+    sl_rtp_depack_append(d, payload, len);
+
+    for (off = 0; off < len; off += SL_TS_PACKET) {
+        p = payload + off;
+
+        /* PUSI, an adaptation field of at least 1 byte, RAI */
+
+        if (sl_ts_pusi(p) && (p[3] & 0x20) && p[4] > 0
+            && (p[5] & SL_TS_AF_RANDOM_ACCESS))
+        {
+            d->unit.keyframe = 1;
+            break;
+        }
+    }
+
+    sl_rtp_depack_end(d);
+
+    return SL_OK;
+}
+
+
 static const sl_rtp_payload_t  sl_rtp_mp2t = {
     .name = "MP2T",
+    .encoding = "MP2T",
     .codec = SL_CODEC_MP2T,
     .media = "video",
     .static_pt = 33,
     .clock_rate = sl_rtp_mp2t_clock_rate,
     .sdp = sl_rtp_mp2t_sdp,
     .packetize = sl_rtp_mp2t_packetize,
+    .from_sdp = sl_rtp_mp2t_from_sdp,
+    .depacketize = sl_rtp_mp2t_depacketize,
 };
 
 

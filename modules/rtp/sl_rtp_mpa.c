@@ -8,6 +8,13 @@
 #define SL_RTP_MPA_CLOCK_RATE   90000
 
 
+typedef struct {
+    size_t           frame_len;        /* of the frame in fragments, 0:
+                                          unknown (no length in its
+                                          header) */
+} sl_rtp_mpa_depack_t;
+
+
 /* RFC 2250 §3.2 and RFC 3551 §6: MPA runs at 90 kHz whatever the rate */
 static uint32_t
 sl_rtp_mpa_clock_rate(const sl_media_track_t *tr sl_unused)
@@ -95,14 +102,170 @@ sl_rtp_mpa_packetize(sl_rtp_stream_t *s, const sl_media_track_t *tr,
 }
 
 
+/*
+ * RFC 3551 §6: "MPA/90000", or static payload type 14 without rtpmap.
+ * Units keep the RTP clock as their timescale (the packetizer converts
+ * any); the sample rate comes from the first frame.
+ */
+static sl_int_t
+sl_rtp_mpa_from_sdp(sl_media_track_t *tr, const sl_str_t *encoding,
+    uint32_t clock_rate, uint32_t channels, const sl_str_t *fmtp sl_unused,
+    sl_pool_t *pool sl_unused)
+{
+    if (!sl_str_caseeq(encoding, "MPA")) {
+        return SL_DECLINED;
+    }
+
+    if (clock_rate == 0) {
+        return SL_ERROR;
+    }
+
+    tr->codec = SL_CODEC_MPA;
+    tr->timescale = clock_rate;
+    tr->duration = -1;
+    tr->channels = channels;
+
+    return SL_OK;
+}
+
+
+/*
+ * RFC 2250 §3.5: after the 4-byte header (16 bits MBZ, Frag_offset)
+ * either whole frames, one or more (their lengths from their headers),
+ * or a fragment of one frame at Frag_offset, all fragments with the
+ * frame's timestamp.  Each frame is a unit; the second frame of a packet
+ * is timed after the samples of the first.  A frame whose header gives
+ * no length (free format) takes the rest of its packets until the time
+ * changes.
+ */
+static sl_int_t
+sl_rtp_mpa_depacketize(sl_rtp_depack_t *d, const u_char *payload,
+    size_t len, sl_uint_t marker sl_unused)
+{
+    size_t                  off, n;
+    int64_t                 base, samples, scale, t;
+    uint32_t                rate;
+    const u_char           *p, *last;
+    sl_rtp_mpa_depack_t    *ctx;
+    sl_media_mpa_header_t   fh;
+
+    ctx = d->priv;
+    scale = d->tr->timescale;
+
+    if (len < SL_RTP_MPA_HEADER_SIZE) {
+        return SL_ERROR;
+    }
+
+    off = sl_media_be16(payload + 2);
+    p = payload + SL_RTP_MPA_HEADER_SIZE;
+    last = payload + len;
+
+    if (off) {
+
+        /* a fragment: the frame must be open and end at off */
+
+        if (!d->open) {
+            sl_rtp_depack_begin(d, d->dts);
+            d->broken = 1;
+            return SL_OK;
+        }
+
+        if (d->broken) {
+            return SL_OK;
+        }
+
+        if (off != d->unit.len) {
+            d->broken = 1;
+            return SL_OK;
+        }
+
+        n = last - p;
+
+        if (ctx->frame_len) {
+            n = sl_min(n, ctx->frame_len - d->unit.len);
+        }
+
+        sl_rtp_depack_append(d, p, n);
+
+        if (ctx->frame_len && d->unit.len == ctx->frame_len) {
+            d->partial = 0;
+            sl_rtp_depack_end(d);
+        }
+
+        return SL_OK;
+    }
+
+    if (d->open) {
+        /* a frame in fragments that never ended is dropped */
+        sl_rtp_depack_end(d);
+    }
+
+    base = d->dts;
+    samples = 0;
+    rate = 0;
+
+    while (p < last) {
+
+        if (last - p < 4 || sl_media_mpa_header(sl_media_be32(p), &fh)
+                            != SL_OK)
+        {
+            /* no length: the frame is what comes until the time changes */
+            t = base + (rate ? samples * scale / rate : 0);
+            sl_rtp_depack_begin(d, t);
+            d->unit.keyframe = 1;
+            sl_rtp_depack_append(d, p, last - p);
+            ctx->frame_len = 0;
+            return SL_OK;
+        }
+
+        if (d->tr->sample_rate == 0) {
+            d->tr->sample_rate = fh.sample_rate;
+            d->tr->channels = fh.channels;
+        }
+
+        if (rate != fh.sample_rate) {
+            /* times go on from where the frames at the old rate ended */
+            base += rate ? samples * scale / rate : 0;
+            rate = fh.sample_rate;
+            samples = 0;
+        }
+
+        t = base + samples * scale / rate;
+        samples += fh.spf;
+
+        sl_rtp_depack_begin(d, t);
+        d->unit.keyframe = 1;
+        d->unit.duration = base + samples * scale / rate - t;
+
+        n = sl_min((size_t) (last - p), (size_t) fh.len);
+        sl_rtp_depack_append(d, p, n);
+        p += n;
+
+        if (n < fh.len) {
+            ctx->frame_len = fh.len;
+            d->partial = 1;
+            return SL_OK;
+        }
+
+        sl_rtp_depack_end(d);
+    }
+
+    return SL_OK;
+}
+
+
 static const sl_rtp_payload_t  sl_rtp_mpa = {
     .name = "MPA",
+    .encoding = "MPA",
     .codec = SL_CODEC_MPA,
     .media = "audio",
     .static_pt = 14,
     .clock_rate = sl_rtp_mpa_clock_rate,
     .sdp = sl_rtp_mpa_sdp,
     .packetize = sl_rtp_mpa_packetize,
+    .from_sdp = sl_rtp_mpa_from_sdp,
+    .depack_size = sizeof(sl_rtp_mpa_depack_t),
+    .depacketize = sl_rtp_mpa_depacketize,
 };
 
 

@@ -46,7 +46,7 @@ static void sl_rtsp_live_end(sl_live_sub_t *sub, sl_live_end_e why);
 
 static const sl_live_sink_type_t  sl_rtsp_live_sink = {
     "rtp", sl_rtsp_live_sink_init, sl_rtsp_live_convert, NULL,
-    4 * 1024 * 1024, 20
+    4 * 1024 * 1024, 20, 0
 };
 
 

@@ -1,23 +1,33 @@
 /*
- * libFuzzer target for the live ring: the input is a program of appends
- * (length, track, keyframe), reads by three readers, joins and skips,
- * run against a model of what the ring must hold.
+ * libFuzzer target for the live ring: the first input byte sizes the
+ * data area, the rest is a program of appends (length, track, keyframe),
+ * reads by three readers (one with a small buffer), joins, skips and
+ * resets, run against a model of what the ring must hold: records end to
+ * end at byte positions, whole while their position is not below
+ * write_pos - data_size and their seq within the last nindex.
  */
 
 #include <sl_config.h>
 #include <sl_core.h>
 
 
-#define SL_FUZZ_SLOTS     7
 #define SL_FUZZ_MAX_LEN   64
 #define SL_FUZZ_MAX_OPS   4096
 #define SL_FUZZ_READERS   3
+#define SL_FUZZ_SMALL     32          /* reader 2's buffer */
 
 
-static uint64_t  sl_fuzz_block[1024];
-static uint8_t   sl_fuzz_lens[SL_FUZZ_MAX_OPS];
-static uint8_t   sl_fuzz_tracks[SL_FUZZ_MAX_OPS];
-static uint8_t   sl_fuzz_keys[SL_FUZZ_MAX_OPS];
+typedef struct {
+    uint64_t         pos;
+    uint64_t         generation;
+    uint8_t          len;
+    uint8_t          track;
+    uint8_t          keyframe;
+} sl_fuzz_unit_t;
+
+
+static uint64_t        sl_fuzz_block[1024];
+static sl_fuzz_unit_t  sl_fuzz_units[SL_FUZZ_MAX_OPS];
 
 
 static void
@@ -40,19 +50,44 @@ sl_fuzz_fill(u_char *p, size_t len, uint64_t seq)
     size_t  i;
 
     for (i = 0; i < len; i++) {
-        p[i] = (u_char) (seq * 131 + i * 7);
+        p[i] = (u_char) (seq * 131 + i * 7 + (seq >> 8));
     }
+}
+
+
+/* the oldest whole unit, by the model */
+static uint64_t
+sl_fuzz_oldest(uint64_t next, uint64_t write_pos, size_t data_size,
+    sl_uint_t nindex)
+{
+    uint64_t  s, tail;
+
+    tail = (write_pos > data_size) ? write_pos - data_size : 0;
+
+    for (s = (next > nindex) ? next - nindex : 0; s < next; s++) {
+        if (sl_fuzz_units[s].pos >= tail) {
+            return s;
+        }
+    }
+
+    return next;
 }
 
 
 /* the seq a video joiner of track must start at, by the model */
 static uint64_t
-sl_fuzz_join(uint64_t next, uint64_t oldest, sl_uint_t track)
+sl_fuzz_join(uint64_t next, uint64_t oldest, uint64_t generation,
+    sl_uint_t track)
 {
-    uint64_t  s;
+    uint64_t         s;
+    sl_fuzz_unit_t  *fu;
 
     for (s = next; s > oldest; s--) {
-        if (sl_fuzz_tracks[s - 1] == track && sl_fuzz_keys[s - 1]) {
+        fu = &sl_fuzz_units[s - 1];
+
+        if (fu->track == track && fu->keyframe
+            && fu->generation == generation)
+        {
             return s - 1;
         }
     }
@@ -65,28 +100,41 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     u_char           buf[SL_FUZZ_MAX_LEN], expect[SL_FUZZ_MAX_LEN];
-    size_t           i, n;
+    size_t           i, n, data_size, bsize;
     uint8_t          op;
     uint64_t         next, oldest, cursor[SL_FUZZ_READERS], seq;
+    uint64_t         write_pos, generation;
     sl_int_t         rc;
-    sl_uint_t        r, track;
+    sl_uint_t        r, track, nindex;
     sl_ring_t       *ring;
     sl_ring_unit_t   u;
+    sl_fuzz_unit_t  *fu;
     sl_media_unit_t  mu;
 
-    ring = sl_ring_init(sl_fuzz_block,
-                        sl_ring_size(SL_FUZZ_SLOTS, SL_FUZZ_MAX_LEN),
+    if (size == 0) {
+        return 0;
+    }
+
+    /* 128-383 bytes of data: 2 to 5 units of max_len, 16 entries */
+    data_size = 2 * SL_FUZZ_MAX_LEN + data[0];
+
+    ring = sl_ring_init(sl_fuzz_block, sl_ring_size(data_size),
                         SL_FUZZ_MAX_LEN);
     sl_fuzz_check(ring != NULL, "init", 0);
-    sl_fuzz_check(sl_ring_nslots(ring) == SL_FUZZ_SLOTS, "nslots", 0);
+    sl_fuzz_check(sl_ring_data_size(ring) == data_size, "data size", 0);
+    sl_fuzz_check(sl_ring_nslots(ring) == SL_RING_MIN_INDEX, "nindex", 0);
+
+    nindex = SL_RING_MIN_INDEX;
 
     sl_memzero(cursor, sizeof(cursor));
     next = 0;
+    write_pos = 0;
+    generation = 0;
 
-    for (i = 0; i < size && next < SL_FUZZ_MAX_OPS; i++) {
+    for (i = 1; i < size && next < SL_FUZZ_MAX_OPS; i++) {
         op = data[i];
         r = (op >> 2) % SL_FUZZ_READERS;
-        oldest = (next < SL_FUZZ_SLOTS) ? 0 : next - SL_FUZZ_SLOTS + 1;
+        oldest = sl_fuzz_oldest(next, write_pos, data_size, nindex);
 
         switch (op & 3) {
 
@@ -113,34 +161,58 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
 
             sl_fuzz_check(rc == SL_OK, "append", next);
-            sl_fuzz_lens[next] = (uint8_t) n;
-            sl_fuzz_tracks[next] = (uint8_t) track;
-            sl_fuzz_keys[next] = mu.keyframe;
+
+            fu = &sl_fuzz_units[next];
+            fu->pos = write_pos;
+            fu->generation = generation;
+            fu->len = (uint8_t) n;
+            fu->track = (uint8_t) track;
+            fu->keyframe = mu.keyframe;
+
+            write_pos += n;
             next++;
+
             sl_fuzz_check(sl_ring_next(ring) == next, "next", next);
+            sl_fuzz_check(sl_ring_oldest(ring)
+                          == sl_fuzz_oldest(next, write_pos, data_size,
+                                            nindex),
+                          "oldest after append", next);
             break;
 
         case 1:
         case 2:
             seq = cursor[r];
-            rc = sl_ring_read(ring, &cursor[r], &u, buf, sizeof(buf));
+            bsize = (r == 2) ? SL_FUZZ_SMALL : sizeof(buf);
+            rc = sl_ring_read(ring, &cursor[r], &u, buf, bsize);
 
             if (seq == next) {
-                sl_fuzz_check(rc == SL_AGAIN, "not again", seq);
+                sl_fuzz_check(rc == SL_AGAIN && cursor[r] == seq, "not again",
+                              seq);
                 break;
             }
 
-            if (next - seq > SL_FUZZ_SLOTS) {
+            if (seq < oldest) {
                 sl_fuzz_check(rc == SL_ABORT && cursor[r] == seq,
                               "overrun not seen", seq);
+                sl_fuzz_check(sl_ring_oldest(ring) > seq, "oldest behind",
+                              seq);
                 break;
             }
 
-            sl_fuzz_check(rc == SL_OK && u.seq == seq && cursor[r] == seq + 1,
-                          "read", seq);
-            sl_fuzz_check(u.len == sl_fuzz_lens[seq]
-                          && u.track == sl_fuzz_tracks[seq]
-                          && u.keyframe == sl_fuzz_keys[seq]
+            fu = &sl_fuzz_units[seq];
+
+            if (fu->len > bsize) {
+                sl_fuzz_check(rc == SL_ERROR && cursor[r] == seq
+                              && u.len == fu->len, "small buffer", seq);
+                break;
+            }
+
+            sl_fuzz_check(rc == SL_OK && u.seq == seq && cursor[r] == seq + 1
+                          && u.data == buf, "read", seq);
+            sl_fuzz_check(u.len == fu->len
+                          && u.track == fu->track
+                          && u.keyframe == fu->keyframe
+                          && u.generation == fu->generation
                           && u.dts == (int64_t) seq
                           && u.pts == (int64_t) seq + 1,
                           "record fields", seq);
@@ -150,18 +222,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
 
         default:
-            /* 3: a reader rejoins, or skips to the oldest */
+            /* 3: a reader rejoins or skips to the oldest, or a reset */
             sl_fuzz_check(sl_ring_oldest(ring) == oldest, "oldest", next);
 
             if (op & 0x40) {
-                cursor[r] = oldest;
+                if (op & 0x80) {
+                    sl_fuzz_check(sl_ring_reset(ring) == SL_OK, "reset", next);
+                    generation++;
+                    sl_fuzz_check(sl_ring_generation(ring) == generation,
+                                  "generation", next);
+                    sl_fuzz_check(sl_ring_next(ring) == next, "reset next",
+                                  next);
+
+                } else {
+                    cursor[r] = oldest;
+                }
+
                 break;
             }
 
             track = (op >> 5) & 1;
             sl_fuzz_check(sl_ring_join(ring, -1) == next, "audio join", next);
             cursor[r] = sl_ring_join(ring, (sl_int_t) track);
-            sl_fuzz_check(cursor[r] == sl_fuzz_join(next, oldest, track),
+            sl_fuzz_check(cursor[r]
+                          == sl_fuzz_join(next, oldest, generation, track),
                           "video join", next);
             break;
         }
