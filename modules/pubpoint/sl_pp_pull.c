@@ -418,8 +418,9 @@ sl_pp_pull_read(sl_event_t *rev)
     }
 
     if (rev->timedout) {
-        (void) sl_pp_pull_error(pl, SL_LOG_ERR, "nothing received for "
-                                "%d s", SL_PP_PULL_TIMEOUT / 1000);
+        (void) sl_pp_pull_error(pl, SL_LOG_ERR, "no %s for %d s",
+                                pl->started ? "media" : "answer",
+                                SL_PP_PULL_TIMEOUT / 1000);
         sl_pp_pull_lost(pl);
         return;
     }
@@ -463,10 +464,14 @@ sl_pp_pull_read(sl_event_t *rev)
 
         pl->in_len += n;
 
-        sl_event_add_timer(rev, SL_PP_PULL_TIMEOUT);
-
         used = 0;
         rc = pl->proto->input(pl, pl->in, pl->in_len, &used);
+
+        /* bytes that carry no media (RTCP, garbage) do not keep it up */
+        if (pl->alive) {
+            pl->alive = 0;
+            sl_event_add_timer(rev, SL_PP_PULL_TIMEOUT);
+        }
 
         if (rc == SL_OK) {
             if (used < pl->in_len) {
@@ -556,12 +561,19 @@ sl_pp_pull_flush(sl_pp_pull_t *pl)
 static void
 sl_pp_pull_close(sl_pp_pull_t *pl)
 {
+    sl_connection_t  *c;
+
     if (pl->timer.timer_set) {
         sl_event_del_timer(&pl->timer);
     }
 
-    if (pl->connection) {
-        if (!pl->connecting && pl->proto->close && pl->data) {
+    c = pl->connection;
+
+    if (c) {
+        /* last words only on a connection that still works */
+        if (!pl->connecting && pl->proto->close && pl->data
+            && !c->read->eof && !c->read->error && !c->write->error)
+        {
             pl->proto->close(pl);
             (void) sl_pp_pull_flush(pl);
         }
@@ -689,6 +701,8 @@ sl_pp_pull_response(sl_pp_pull_t *pl, const u_char *buf, size_t len,
         return sl_pp_pull_error(pl, SL_LOG_ERR, "the upstream sent a bad "
                                 "response: %s", r->error);
     }
+
+    pl->alive = 1;
 
     return SL_OK;
 }
@@ -837,6 +851,8 @@ sl_pp_pull_write(sl_pp_pull_t *pl, const sl_media_unit_t *mu)
                                 "\"%.*s\" over",
                                 SL_STR_ARG(&pl->live->name));
     }
+
+    pl->alive = 1;
 
     return SL_OK;
 }

@@ -170,6 +170,8 @@ sl_int_t sl_pp_rtsp_interleaved(const sl_str_t *value, sl_uint_t *a,
     sl_uint_t *b);
 /* the method is in a Public header value ("OPTIONS, GET_PARAMETER") */
 sl_uint_t sl_pp_rtsp_public_has(const sl_str_t *value, const char *method);
+/* a compound RTCP packet (RFC 3550 §6.1) holds a BYE */
+sl_uint_t sl_pp_rtcp_has_bye(const u_char *pkt, size_t len);
 
 
 /* the state of one pulled source, in the worker that pulls it */
@@ -210,6 +212,8 @@ struct sl_pp_pull_s {
     size_t                    why_len;
     unsigned                  connecting:1;
     unsigned                  stopped:1;
+    unsigned                  alive:1;      /* a response or a unit came:
+                                               the silence timer restarts */
 };
 
 

@@ -118,7 +118,7 @@ sl_pp_pull_http_input(sl_pp_pull_t *pl, u_char *buf, size_t len,
 }
 
 
-/* 200 and a stream Sluice can take: the point is ours */
+/* 200 and a stream Sluice can take */
 static sl_int_t
 sl_pp_pull_http_head(sl_pp_pull_t *pl)
 {
@@ -206,7 +206,7 @@ sl_pp_pull_http_head(sl_pp_pull_t *pl)
         sl_http_chunked_init(&h->chunked, 0);
     }
 
-    return sl_pp_pull_publish(pl, h->format);
+    return SL_OK;
 }
 
 
@@ -288,11 +288,6 @@ sl_pp_pull_http_feed(sl_pp_pull_t *pl, u_char *data, size_t len)
 
     if (h->icy) {
         len = sl_pp_icy_strip(h->icy, data, len);
-
-        if (h->icy->title_changed) {
-            h->icy->title_changed = 0;
-            sl_live_set_title(&pl->writer, &h->icy->title);
-        }
     }
 
     if (len == 0) {
@@ -316,6 +311,11 @@ sl_pp_pull_http_feed(sl_pp_pull_t *pl, u_char *data, size_t len)
                                     "malformed %s stream", h->format);
         }
 
+        /* the point is claimed with the first unit, described at once */
+        if (!h->described && sl_pp_pull_publish(pl, h->format) != SL_OK) {
+            return SL_ERROR;
+        }
+
         if (p->tracks_changed || !h->described) {
             p->tracks_changed = 0;
 
@@ -330,9 +330,15 @@ sl_pp_pull_http_feed(sl_pp_pull_t *pl, u_char *data, size_t len)
             h->described = 1;
         }
 
+        /* titles go with the units, once the point is ours */
         if (p->title_changed) {
             p->title_changed = 0;
             sl_live_set_title(&pl->writer, &p->title);
+        }
+
+        if (h->icy && h->icy->title_changed) {
+            h->icy->title_changed = 0;
+            sl_live_set_title(&pl->writer, &h->icy->title);
         }
 
         if (sl_pp_pull_write(pl, &mu) != SL_OK) {

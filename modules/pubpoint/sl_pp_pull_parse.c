@@ -297,7 +297,7 @@ sl_pp_icy_block(sl_pp_icy_t *icy)
     }
 
     if (title.len == icy->title.len
-        && sl_memcmp(title.data, icy->title.data, title.len) == 0)
+        && memcmp(title.data, icy->title.data, title.len) == 0)
     {
         return;
     }
@@ -492,6 +492,30 @@ sl_pp_rtsp_public_has(const sl_str_t *value, const char *method)
         }
 
         p = end;
+    }
+
+    return 0;
+}
+
+
+sl_uint_t
+sl_pp_rtcp_has_bye(const u_char *pkt, size_t len)
+{
+    size_t  n;
+
+    while (len >= 4 && (pkt[0] >> 6) == 2) {
+        if (pkt[1] == 203) {
+            return 1;
+        }
+
+        n = ((size_t) sl_media_be16(pkt + 2) + 1) * 4;
+
+        if (n > len) {
+            break;
+        }
+
+        pkt += n;
+        len -= n;
     }
 
     return 0;

@@ -108,10 +108,9 @@ static sl_int_t
 sl_pp_pull_rtsp_request(sl_pp_pull_t *pl, const char *method,
     const sl_str_t *url, const char *fmt, ...)
 {
-    u_char              *p, *last;
+    u_char              *p, *last, extra[1024];
     va_list              args;
     sl_pp_pull_rtsp_t   *s;
-    u_char               extra[1024];
 
     s = pl->data;
 
@@ -188,6 +187,14 @@ sl_pp_pull_rtsp_input(sl_pp_pull_t *pl, u_char *buf, size_t len,
 
             if (s->step == SL_PP_RTSP_PLAYING && track) {
                 rc = sl_pp_pull_rtsp_packet(pl, track - 1, p + 4, n);
+
+            } else if (s->step == SL_PP_RTSP_PLAYING && p[1] > 0
+                       && s->channel[p[1] - 1]
+                       && sl_pp_rtcp_has_bye(p + 4, n))
+            {
+                /* RTCP of a track: BYE when the upstream's source left */
+                rc = sl_pp_pull_error(pl, SL_LOG_NOTICE, "the upstream "
+                                      "ended the stream (RTCP BYE)");
             }
 
             p += 4 + n;
