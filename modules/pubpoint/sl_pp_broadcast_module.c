@@ -351,7 +351,7 @@ sl_pp_broadcast_source(sl_conf_t *cf, sl_command_t *cmd sl_unused,
         bcf->source = SL_PP_SOURCE_PLAYLIST;
         bcf->url = value[2];
 
-        if (sl_conf_full_name(cf->cycle, &bcf->url, 1) != SL_OK) {
+        if (sl_conf_full_name(cf->cycle, &bcf->url, 0) != SL_OK) {
             return SL_CONF_ERROR;
         }
 
