@@ -191,5 +191,5 @@ sl_url_is_host_char(u_char ch)
         return 1;
     }
 
-    return strchr("-._~%!$&'()*+,;=", ch) != NULL && ch != '\0';
+    return ch != '\0' && strchr("-._~%!$&'()*+,;=", ch) != NULL;
 }

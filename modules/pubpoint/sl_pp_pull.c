@@ -79,7 +79,6 @@ sl_pp_pull_configure(sl_conf_t *cf, const sl_str_t *url,
     }
 
     port = pc->u.port ? pc->u.port : pc->proto->default_port;
-    pc->port = port;
 
     sl_memcpy(host, pc->u.host.data, pc->u.host.len);
     host[pc->u.host.len] = '\0';

@@ -48,7 +48,6 @@ typedef struct sl_pp_pull_proto_s  sl_pp_pull_proto_t;
 typedef struct {
     sl_str_t                  url;
     sl_url_t                  u;
-    in_port_t                 port;         /* given or the default */
     const sl_pp_pull_proto_t *proto;
     struct sockaddr_storage   addrs[SL_PP_PULL_MAX_ADDRS];
     socklen_t                 socklens[SL_PP_PULL_MAX_ADDRS];
@@ -205,7 +204,6 @@ struct sl_pp_pull_s {
     sl_event_t                retry;
     sl_event_t                timer;        /* the protocol's */
     sl_pp_backoff_t           backoff;
-    sl_uint_t                 attempts;     /* failed in a row */
 
     sl_uint_t                 why_level;
     u_char                    why[256];

@@ -256,6 +256,11 @@ sl_pp_pull_rtsp_response(sl_pp_pull_t *pl, u_char *body, size_t len)
             s->get_parameter = 0;
         }
 
+        if (r->status == 454) {
+            return sl_pp_pull_error(pl, SL_LOG_ERR, "the upstream lost the "
+                                    "session");
+        }
+
         return SL_OK;
     }
 
