@@ -247,6 +247,15 @@ sl_pp_broadcast_postconfiguration(sl_conf_t *cf)
                 return SL_ERROR;
             }
 
+            if (bcf->buffer < 8 * bcf->max_unit) {
+                sl_log_error(SL_LOG_EMERG, cf->log, 0,
+                             "\"live_buffer\" %zu must be at least 8 times "
+                             "\"live_max_unit\" %zu in " SL_STR_FMT ":%lu",
+                             bcf->buffer, bcf->max_unit,
+                             SL_STR_ARG(&pp->file), (unsigned long) pp->line);
+                return SL_ERROR;
+            }
+
             /* a playlist that does not parse is a configuration error */
             if (bcf->source == SL_PP_SOURCE_PLAYLIST
                 && sl_playlist_read(cf->temp_pool, &bcf->url, err,
@@ -543,14 +552,6 @@ sl_pp_broadcast_merge_conf(sl_conf_t *cf sl_unused, void *parent,
                              prev->archive_max_duration, 3600 * 1000);
     sl_conf_merge_size_value(conf->archive_max_size, prev->archive_max_size,
                              0);
-
-    if (conf->buffer < 8 * conf->max_unit) {
-        sl_conf_log_error(SL_LOG_EMERG, cf, 0,
-                          "\"live_buffer\" %zu must be at least 8 times "
-                          "\"live_max_unit\" %zu", conf->buffer,
-                          conf->max_unit);
-        return SL_CONF_ERROR;
-    }
 
     return SL_CONF_OK;
 }
