@@ -50,7 +50,7 @@ sl_pp_pull_configure(sl_conf_t *cf, const sl_str_t *url,
 
     if (sl_parse_url(url, &pc->u) != SL_OK) {
         sl_conf_log_error(SL_LOG_EMERG, cf, 0,
-                          "invalid URL \"" SL_STR_FMT "\" in \"source\": %s",
+                          "invalid \"source\" URL \"" SL_STR_FMT "\": %s",
                           SL_STR_ARG(url), pc->u.error);
         return SL_CONF_ERROR;
     }
@@ -59,8 +59,8 @@ sl_pp_pull_configure(sl_conf_t *cf, const sl_str_t *url,
 
     if (pc->proto == NULL) {
         sl_conf_log_error(SL_LOG_EMERG, cf, 0,
-                          "\"source\" URLs of scheme \"" SL_STR_FMT "\" "
-                          "cannot be pulled by this build",
+                          "invalid \"source\": this build pulls no "
+                          "\"" SL_STR_FMT "\" URLs",
                           SL_STR_ARG(&pc->u.scheme));
         return SL_CONF_ERROR;
     }
