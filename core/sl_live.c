@@ -1331,6 +1331,19 @@ sl_live_sub_write(sl_live_sub_t *sub, sl_connection_t *c)
 }
 
 
+void
+sl_live_media_unit(const sl_ring_unit_t *u, sl_media_unit_t *mu)
+{
+    mu->track = u->track;
+    mu->dts = u->dts;
+    mu->pts = u->pts;
+    mu->duration = 0;
+    mu->keyframe = u->keyframe;
+    mu->data = u->data;
+    mu->len = u->len;
+}
+
+
 static sl_int_t
 sl_live_raw_convert(sl_live_sink_t *sk, const sl_ring_unit_t *u)
 {

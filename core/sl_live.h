@@ -251,6 +251,9 @@ const sl_live_desc_t *sl_live_sink_desc(sl_live_sink_t *sk);
 sl_int_t sl_live_sink_copy(sl_live_sink_t *sk, uint64_t pos, u_char *buf,
     size_t len);
 
+/* a unit read from the ring as a media unit (for packetizers, muxers) */
+void sl_live_media_unit(const sl_ring_unit_t *u, sl_media_unit_t *mu);
+
 /* the sink that passes each unit's bytes as they are (MP3, TS) */
 extern const sl_live_sink_type_t  sl_live_raw_sink;
 
