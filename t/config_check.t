@@ -248,6 +248,34 @@ streaming {
 EOF
         qr/invalid "source"/, 'bad.conf', 6],
 
+    ['bad pull URL', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    server {
+        publishing_point /x {
+            type broadcast;
+            source http://127.0.0.1:99999/x;
+        }
+    }
+}
+EOF
+        qr/invalid "source" URL "http:\/\/127.0.0.1:99999\/x": a bad port/,
+        'bad.conf', 6],
+
+    ['pull URL with a user', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    server {
+        publishing_point /x {
+            type broadcast;
+            source rtsp://me:secret@127.0.0.1/x;
+        }
+    }
+}
+EOF
+        qr/a user and password in the "source" URL are not supported/,
+        'bad.conf', 6],
+
     ['live buffer too small for its largest unit', { 'bad.conf' => <<'EOF' },
 events { }
 streaming {

@@ -2,7 +2,9 @@
  * Broadcast publishing points: "type broadcast; source push|URL|playlist
  * FILE;".  Each point gets a live stream (core/sl_live): a shared memory
  * zone with its ring, kept across reloads by the point's name.  Who may
- * push is decided here, in the access phase, for every protocol.
+ * push is decided here, in the access phase, for every protocol; the
+ * sources Sluice runs itself (playlists, pulls) are started here in the
+ * workers.
  */
 
 #include <sl_config.h>
@@ -12,6 +14,7 @@
 #include <sl_pp_archive.h>
 #include <sl_pp_source.h>
 #include <sl_playlist.h>
+#include <sl_pp_pull.h>
 
 
 typedef enum {
@@ -24,6 +27,7 @@ typedef enum {
 typedef struct {
     sl_pp_source_e                source;
     sl_str_t                      url;          /* pull URL, playlist */
+    sl_pp_pull_conf_t            *pull;
     sl_array_t                   *allow_push;   /* sl_cidr_t */
     sl_int_t                      push_takeover;
     sl_msec_t                     source_timeout;
@@ -364,15 +368,17 @@ sl_pp_broadcast_source(sl_conf_t *cf, sl_command_t *cmd sl_unused,
     }
 
     if (cf->args->nelts == 2
-        && ((value[1].len > 7
-             && sl_strncasecmp(value[1].data, (u_char *) "rtsp://", 7) == 0)
-            || (value[1].len > 7
-                && sl_strncasecmp(value[1].data, (u_char *) "http://", 7)
-                   == 0)))
+        && sl_strlchr(value[1].data, value[1].data + value[1].len, ':'))
     {
         bcf->source = SL_PP_SOURCE_PULL;
         bcf->url = value[1];
-        return SL_CONF_OK;
+
+        bcf->pull = sl_pcalloc(cf->pool, sizeof(sl_pp_pull_conf_t));
+        if (bcf->pull == NULL) {
+            return SL_CONF_ERROR;
+        }
+
+        return sl_pp_pull_configure(cf, &value[1], bcf->pull);
     }
 
     sl_conf_log_error(SL_LOG_EMERG, cf, 0,
@@ -552,8 +558,10 @@ sl_pp_broadcast_merge_conf(sl_conf_t *cf sl_unused, void *parent,
 
 
 /*
- * The sources Sluice runs itself (playlists) start in the workers, the
- * n-th such point in the worker of slot n modulo their number.
+ * The sources Sluice runs itself, playlists and pulls, start in the
+ * workers: the n-th such point in the worker of slot n modulo their
+ * number (all of them in a single process).  One that cannot start is
+ * logged; the others go on.
  */
 static sl_int_t
 sl_pp_broadcast_init_process(sl_cycle_t *cycle)
@@ -573,7 +581,7 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
     }
 
     ccf = (sl_core_conf_t *) cycle->conf_ctx[sl_core_module.index];
-    workers = (ccf->worker_processes > 0)
+    workers = (sl_process == SL_PROCESS_WORKER && ccf->worker_processes > 0)
               ? (sl_uint_t) ccf->worker_processes : 1;
 
     cmcf = ctx->main_conf[sl_streaming_core_module.ctx_index];
@@ -586,7 +594,10 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
         for (p = 0; p < cscfp[s]->pps.nelts; p++) {
             bcf = pps[p]->pp_conf[sl_pp_broadcast_module.ctx_index];
 
-            if (bcf->live == NULL || bcf->source != SL_PP_SOURCE_PLAYLIST) {
+            if (bcf->live == NULL
+                || (bcf->source != SL_PP_SOURCE_PULL
+                    && bcf->source != SL_PP_SOURCE_PLAYLIST))
+            {
                 continue;
             }
 
@@ -594,8 +605,17 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
                 continue;
             }
 
-            /* a playlist that cannot be read is logged; others go on */
-            (void) sl_pp_player_start(cycle, bcf->live, &bcf->url);
+            if (bcf->source == SL_PP_SOURCE_PLAYLIST) {
+                (void) sl_pp_player_start(cycle, bcf->live, &bcf->url);
+                continue;
+            }
+
+            if (sl_pp_pull_start(cycle, bcf->live, bcf->pull) == NULL) {
+                sl_log_error(SL_LOG_ERR, cycle->log, 0,
+                             "pulling \"%.*s\" into \"%.*s\" cannot start",
+                             SL_STR_ARG(&bcf->url),
+                             SL_STR_ARG(&bcf->live->name));
+            }
         }
     }
 
