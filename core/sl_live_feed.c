@@ -12,6 +12,7 @@
 
 #define SL_LIVE_IDLE         5000            /* ms an empty feed is kept */
 #define SL_LIVE_READ_MAX     4096            /* units a feed reads a turn */
+#define SL_LIVE_CATCH_UP     128             /* audio units a new sink gets */
 
 
 struct sl_live_feed_s {
@@ -489,7 +490,7 @@ static void
 sl_live_sink_catch_up(sl_live_sink_t *sk)
 {
     sl_int_t         rc, video;
-    uint64_t         cursor;
+    uint64_t         cursor, oldest;
     sl_uint_t        i;
     sl_ring_unit_t   u;
     sl_live_feed_t  *feed;
@@ -507,6 +508,16 @@ sl_live_sink_catch_up(sl_live_sink_t *sk)
     }
 
     cursor = sl_ring_join(feed->live->ring, video);
+
+    /*
+     * Audio joins at any unit: the last SL_LIVE_CATCH_UP units (a few
+     * seconds) give the sink's first subscriber its burst too.
+     */
+    if (video == -1) {
+        oldest = sl_ring_oldest(feed->live->ring);
+        cursor = (feed->cursor > oldest + SL_LIVE_CATCH_UP)
+                 ? feed->cursor - SL_LIVE_CATCH_UP : oldest;
+    }
 
     while (cursor < feed->cursor) {
         rc = sl_ring_read(feed->live->ring, &cursor, &u, feed->buf,

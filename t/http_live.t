@@ -12,6 +12,7 @@ use warnings;
 use Test::More;
 use IO::Select;
 use Time::HiRes qw/time sleep/;
+use POSIX ();
 
 use lib 't/lib';
 use Sluice;
@@ -182,8 +183,19 @@ is($r->{status}, 415, 'a push of another format gets 415');
         . "Authorization: Basic c291cmNlOng=\r\n\r\n";
     my $h = http_head($s, 5);
     my $frame = "\xff\xfb\x90\x64" . ("\0" x 413);   # 128 kbit/s, 44.1 kHz
-    print $s $frame x 200;
-    my $l = http_listen($port, '/idle', seconds => 1);
+    print $s $frame x 100;
+
+    # more frames while a player listens
+    my $pid = fork() // die;
+    if ($pid == 0) {
+        for (1 .. 20) {
+            print $s $frame x 10;
+            sleep 0.1;
+        }
+        POSIX::_exit(0);
+    }
+    my $l = http_listen($port, '/idle', seconds => 1.5);
+    waitpid($pid, 0);
     close $s;
     ok($h->{status} == 200 && $l->{status} == 200
         && length($l->{audio}) >= 417 * 50,

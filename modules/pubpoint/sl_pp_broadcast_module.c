@@ -60,6 +60,16 @@ static sl_int_t sl_pp_broadcast_open(sl_streaming_request_t *r,
     sl_media_file_t *mf);
 static sl_int_t sl_pp_broadcast_access(sl_streaming_request_t *r);
 static sl_int_t sl_pp_broadcast_init_process(sl_cycle_t *cycle);
+static void sl_pp_broadcast_exit_process(sl_cycle_t *cycle);
+
+
+/* the playlists and pulls this process runs, stopped when it exits */
+typedef struct {
+    sl_pp_player_t   *player;
+    sl_pp_pull_t     *pull;
+} sl_pp_broadcast_runner_t;
+
+static sl_array_t  *sl_pp_broadcast_runners;
 
 
 static sl_conf_num_bounds_t  sl_pp_broadcast_timeout_bounds = {
@@ -156,6 +166,7 @@ sl_module_t  sl_pp_broadcast_module = {
     .ctx          = &sl_pp_broadcast_module_ctx,
     .commands     = sl_pp_broadcast_commands,
     .init_process = sl_pp_broadcast_init_process,
+    .exit_process = sl_pp_broadcast_exit_process,
 };
 
 
@@ -569,6 +580,7 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
     sl_uint_t                        s, p, n, workers;
     sl_core_conf_t                  *ccf;
     sl_pp_broadcast_conf_t          *bcf;
+    sl_pp_broadcast_runner_t        *run;
     sl_streaming_conf_ctx_t         *ctx;
     sl_streaming_core_pp_conf_t    **pps;
     sl_streaming_core_srv_conf_t   **cscfp;
@@ -588,6 +600,12 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
     cscfp = cmcf->servers.elts;
     n = 0;
 
+    sl_pp_broadcast_runners = sl_array_create(cycle->pool, 4,
+                                  sizeof(sl_pp_broadcast_runner_t));
+    if (sl_pp_broadcast_runners == NULL) {
+        return SL_ERROR;
+    }
+
     for (s = 0; s < cmcf->servers.nelts; s++) {
         pps = cscfp[s]->pps.elts;
 
@@ -605,12 +623,23 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
                 continue;
             }
 
+            run = sl_array_push(sl_pp_broadcast_runners);
+            if (run == NULL) {
+                return SL_ERROR;
+            }
+
+            run->player = NULL;
+            run->pull = NULL;
+
             if (bcf->source == SL_PP_SOURCE_PLAYLIST) {
-                (void) sl_pp_player_start(cycle, bcf->live, &bcf->url);
+                run->player = sl_pp_player_start(cycle, bcf->live,
+                                                 &bcf->url);
                 continue;
             }
 
-            if (sl_pp_pull_start(cycle, bcf->live, bcf->pull) == NULL) {
+            run->pull = sl_pp_pull_start(cycle, bcf->live, bcf->pull);
+
+            if (run->pull == NULL) {
                 sl_log_error(SL_LOG_ERR, cycle->log, 0,
                              "pulling \"%.*s\" into \"%.*s\" cannot start",
                              SL_STR_ARG(&bcf->url),
@@ -620,4 +649,31 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
     }
 
     return SL_OK;
+}
+
+
+/* the worker exits: its playlists and pulls let go and free their memory */
+static void
+sl_pp_broadcast_exit_process(sl_cycle_t *cycle sl_unused)
+{
+    sl_uint_t                  i;
+    sl_pp_broadcast_runner_t  *run;
+
+    if (sl_pp_broadcast_runners == NULL) {
+        return;
+    }
+
+    run = sl_pp_broadcast_runners->elts;
+
+    for (i = 0; i < sl_pp_broadcast_runners->nelts; i++) {
+        if (run[i].player) {
+            sl_pp_player_stop(run[i].player);
+        }
+
+        if (run[i].pull) {
+            sl_pp_pull_stop(run[i].pull);
+        }
+    }
+
+    sl_pp_broadcast_runners = NULL;
 }
