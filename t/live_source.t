@@ -161,14 +161,24 @@ sleep 0.5;
 my ($fd0, $rss0) = worker_usage();
 
 my $ok = 0;
-for (1 .. 100) {
-    my $r = http_push($port, '/cycle', $mp3);
+for my $i (1 .. 100) {
+    # PUT and POST, with a Content-Length or chunked
+    my %o = $i % 2 ? () : (method => 'POST');
+    if ($i % 4 >= 2) {
+        my $chunked = sprintf("%x\r\n%s\r\n0\r\n\r\n", length $mp3, $mp3);
+        %o = (%o, headers => "Content-Type: audio/mpeg\r\n"
+                  . "Transfer-Encoding: chunked\r\n");
+        my $r = http_push($port, '/cycle', $chunked, %o);
+        $ok++ if $r->{status} == 200;
+        next;
+    }
+    my $r = http_push($port, '/cycle', $mp3, %o);
     $ok++ if $r->{status} == 200;
 }
 sleep 0.5;
 my ($fd1, $rss1) = worker_usage();
 
-is($ok, 100, '100 pushes in a row accepted');
+is($ok, 100, '100 pushes in a row accepted (PUT, POST, chunked or not)');
 
 # the sanitizers' allocator keeps freed memory in quarantine: RSS says
 # nothing there (valgrind.t and LeakSanitizer check leaks instead)
