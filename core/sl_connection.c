@@ -571,3 +571,17 @@ sl_send(sl_connection_t *c, const u_char *buf, size_t size)
         return SL_ERROR;
     }
 }
+
+
+u_char *
+sl_connection_log_context(sl_connection_t *c, const char *action, u_char *p,
+    u_char *last)
+{
+    if (action) {
+        p = sl_slprintf(p, last, " while %s", action);
+    }
+
+    return sl_slprintf(p, last, ", client: %.*s, server: %.*s",
+                       SL_STR_ARG(&c->addr_text),
+                       SL_STR_ARG(&c->listening->addr_text));
+}

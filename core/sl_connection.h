@@ -87,6 +87,13 @@ void sl_close_connection(sl_connection_t *c);
 /* closes the idle connections (all: every one) via their read handlers */
 void sl_close_connections(sl_cycle_t *cycle, sl_uint_t all);
 
+/*
+ * The context a protocol's log handler writes after a message:
+ * " while ACTION, client: ADDR, server: ADDR"; returns the new end.
+ */
+u_char *sl_connection_log_context(sl_connection_t *c, const char *action,
+    u_char *p, u_char *last);
+
 /* > 0 bytes, 0 on EOF, SL_AGAIN, SL_ERROR (logged at info) */
 ssize_t sl_recv(sl_connection_t *c, u_char *buf, size_t size);
 /* bytes written (maybe fewer), SL_AGAIN, SL_ERROR */

@@ -42,6 +42,7 @@ typedef void (*sl_connection_handler_pt)(sl_connection_t *c);
 #include <sl_log.h>
 #include <sl_file.h>
 #include <sl_inet.h>
+#include <sl_url.h>
 #include <sl_regex.h>
 #include <sl_conf_file.h>
 #include <sl_module.h>

@@ -113,6 +113,9 @@ sl_int_t sl_live_describe(sl_live_t *lv, sl_live_desc_t *desc);
 size_t sl_live_title(sl_live_t *lv, u_char *buf, uint64_t *version);
 /* listeners of the point in every worker */
 sl_uint_t sl_live_listeners(sl_live_t *lv);
+void sl_live_count_listeners(sl_live_t *lv, sl_int_t n);
+/* changes with every new description (a new source, new parameters) */
+uint64_t sl_live_generation(sl_live_t *lv);
 
 
 /* writers */
@@ -250,6 +253,9 @@ const sl_live_desc_t *sl_live_sink_desc(sl_live_sink_t *sk);
 /* a copy of the bytes at [pos, pos+len) of the log into buf */
 sl_int_t sl_live_sink_copy(sl_live_sink_t *sk, uint64_t pos, u_char *buf,
     size_t len);
+
+/* a unit read from the ring as a media unit (for packetizers, muxers) */
+void sl_live_media_unit(const sl_ring_unit_t *u, sl_media_unit_t *mu);
 
 /* the sink that passes each unit's bytes as they are (MP3, TS) */
 extern const sl_live_sink_type_t  sl_live_raw_sink;

@@ -56,9 +56,11 @@ struct sl_rtp_depack_s {
     unsigned                 broken:1;      /* lost a part: dropped */
 
     unsigned                 synced:1;      /* seq and ssrc known */
-    unsigned                 config_changed:1;  /* tr->config replaced
-                                                   (in-band parameters);
-                                                   the caller clears it */
+    unsigned                 config_changed:1;  /* the track changed:
+                                                   in-band parameter sets,
+                                                   the first MPEG audio
+                                                   frame's rate; the
+                                                   caller clears it */
     uint16_t                 seq;      /* of the last packet taken */
     uint32_t                 ssrc;
 

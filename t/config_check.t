@@ -200,6 +200,96 @@ streaming {
 }
 EOF
         qr/invalid|10\.0\.0\.0\/33/, 'bad.conf', 3],
+
+    ['broadcast point without a source', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    server {
+        publishing_point /live {
+            type broadcast;
+        }
+    }
+}
+EOF
+        qr/type broadcast has no "source"/, 'bad.conf', 4],
+
+    ['source on an on-demand point', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    server {
+        publishing_point /vod { type on_demand; path media; source push; }
+    }
+}
+EOF
+        qr/"source" is only for publishing points of type broadcast/,
+        'bad.conf', 4],
+
+    ['broadcast point with a regex', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    server {
+
+        publishing_point ~ ^/live/(\w+)$ { type broadcast; source push; }
+    }
+}
+EOF
+        qr/needs a plain name/, 'bad.conf', 5],
+
+    ['bad source', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    server {
+        publishing_point /x {
+            type broadcast;
+            source ftp://host/x;
+        }
+    }
+}
+EOF
+        qr/invalid "source"/, 'bad.conf', 6],
+
+    ['bad pull URL', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    server {
+        publishing_point /x {
+            type broadcast;
+            source http://127.0.0.1:99999/x;
+        }
+    }
+}
+EOF
+        qr/invalid "source" URL "http:\/\/127.0.0.1:99999\/x": a bad port/,
+        'bad.conf', 6],
+
+    ['pull URL with a user', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    server {
+        publishing_point /x {
+            type broadcast;
+            source rtsp://me:secret@127.0.0.1/x;
+        }
+    }
+}
+EOF
+        qr/a user and password in the "source" URL are not supported/,
+        'bad.conf', 6],
+
+    ['live buffer too small for its largest unit', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    server {
+        publishing_point /x {
+            type broadcast;
+            source push;
+            live_buffer 1m;
+            live_max_unit 1m;
+        }
+    }
+}
+EOF
+        qr/"live_buffer" 1048576 must be at least 8 times/, 'bad.conf', 4],
 );
 
 $t->plan(

@@ -12,11 +12,13 @@ use warnings;
 use Test::More;
 use IO::Select;
 use Time::HiRes qw/time sleep/;
+use POSIX ();
 
 use lib 't/lib';
 use Sluice;
 use Sluice::HTTP qw/http_connect http_head http_request http_listen
     http_push/;
+use Sluice::Media qw/vlc_decode/;
 
 my $t = Sluice->new()->has(qw/streaming http/)
     ->has_program(qw/ffmpeg ffprobe/);
@@ -53,7 +55,7 @@ streaming {
 }
 EOF
 
-$t->plan(22);
+$t->plan(25);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $port = $t->port(8000);
@@ -68,6 +70,13 @@ my $enc = $t->start_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-re',
 
 ok($t->wait_log(qr/encoder connected to "\/live"/, 10),
     'ffmpeg pushes over icecast:// (PUT, 100-continue)');
+
+# the stream is described once its first frames are in
+for (1 .. 50) {
+    last if http_request($port, "HEAD /live HTTP/1.1\r\nHost: x\r\n\r\n",
+                         1)->{status} == 200;
+    sleep 0.1;
+}
 
 # a player asking for ICY metadata
 
@@ -101,6 +110,13 @@ $p = $t->run_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-i', "$base/live",
     '-t', '3', '-f', 'null', '-'], timeout => 20);
 ok($p->{code} == 0 && $p->{err} !~ /\S/, 'ffmpeg decodes 3 s without error')
     or diag($p->{err});
+
+SKIP: {
+    skip 'no cvlc', 1 unless Sluice::_which('cvlc') || $ENV{TEST_SLUICE_STRICT};
+    my $v = vlc_decode($t, "$base/live", 3);
+    ok($v->{bytes} > 176400, "VLC plays it ($v->{bytes} bytes of audio)")
+        or diag($v->{err});
+}
 
 SKIP: {
     skip 'no mpv', 1 unless Sluice::_which('mpv') || $ENV{TEST_SLUICE_STRICT};
@@ -160,8 +176,37 @@ $r = http_push($port, '/live', 'x' x 100,
     headers => "Content-Type: image/png\r\n");
 is($r->{status}, 415, 'a push of another format gets 415');
 
-$r = http_request($port, "GET /idle HTTP/1.1\r\nHost: x\r\n\r\n");
+# icecast's SOURCE: 200 at once, the body until the encoder closes
+{
+    my $s = http_connect($port);
+    print $s "SOURCE /idle HTTP/1.0\r\nContent-Type: audio/mpeg\r\n"
+        . "Authorization: Basic c291cmNlOng=\r\n\r\n";
+    my $h = http_head($s, 5);
+    my $frame = "\xff\xfb\x90\x64" . ("\0" x 413);   # 128 kbit/s, 44.1 kHz
+    print $s $frame x 100;
+
+    # more frames while a player listens
+    my $pid = fork() // die;
+    if ($pid == 0) {
+        for (1 .. 20) {
+            print $s $frame x 10;
+            sleep 0.1;
+        }
+        POSIX::_exit(0);
+    }
+    my $l = http_listen($port, '/idle', seconds => 1.5);
+    waitpid($pid, 0);
+    close $s;
+    ok($h->{status} == 200 && $l->{status} == 200
+        && length($l->{audio}) >= 417 * 50,
+        'SOURCE: 200 at once, its stream reaches players ('
+        . length($l->{audio} // '') . ' bytes)');
+}
+$r = http_request($port, "GET /nopush HTTP/1.1\r\nHost: x\r\n\r\n");
 is($r->{status}, 503, 'a point without a source gets 503');
+
+$r = http_request($port, "GET /nosuch HTTP/1.1\r\nHost: x\r\n\r\n");
+is($r->{status}, 404, 'a path that is no broadcast point gets 404');
 
 $r = http_request($port, "BREW /live HTTP/1.1\r\nHost: x\r\n\r\n");
 is($r->{status}, 501, 'an unknown method gets 501');

@@ -90,9 +90,16 @@ my $e1 = encoder('/live', 3);
 ok($t->wait_log(qr/encoder connected to "\/live"/, 10, $off),
     'first encoder connected');
 
-my $s = http_connect($port);
-print $s "GET /live HTTP/1.1\r\nHost: x\r\n\r\n";
-my $h = http_head($s, 5);
+# the stream is described once its first frames are in
+my ($s, $h);
+for (1 .. 50) {
+    $s = http_connect($port);
+    print $s "GET /live HTTP/1.1\r\nHost: x\r\n\r\n";
+    $h = http_head($s, 5);
+    last if $h->{status} == 200;
+    close $s;
+    sleep 0.1;
+}
 is($h->{status}, 200, 'listener joined');
 
 ok($t->wait_log(qr/encoder of "\/live" finished/, 10, $off),
@@ -142,8 +149,9 @@ sub worker_usage {
     for my $pid ($t->worker_pids()) {
         opendir my $d, "/proc/$pid/fd" or next;
         $fds += grep { /^\d+$/ } readdir $d;
+        # private memory: the ring's shared pages fill as pushes write
         my $st = $t->read_file("/proc/$pid/status") // '';
-        $rss += $1 if $st =~ /VmRSS:\s+(\d+)/;
+        $rss += $1 if $st =~ /RssAnon:\s+(\d+)/;
     }
     return ($fds, $rss);
 }
@@ -153,13 +161,26 @@ sleep 0.5;
 my ($fd0, $rss0) = worker_usage();
 
 my $ok = 0;
-for (1 .. 100) {
-    my $r = http_push($port, '/cycle', $mp3);
+for my $i (1 .. 100) {
+    # PUT and POST, with a Content-Length or chunked
+    my %o = $i % 2 ? () : (method => 'POST');
+    if ($i % 4 >= 2) {
+        my $chunked = sprintf("%x\r\n%s\r\n0\r\n\r\n", length $mp3, $mp3);
+        %o = (%o, headers => "Content-Type: audio/mpeg\r\n"
+                  . "Transfer-Encoding: chunked\r\n");
+        my $r = http_push($port, '/cycle', $chunked, %o);
+        $ok++ if $r->{status} == 200;
+        next;
+    }
+    my $r = http_push($port, '/cycle', $mp3, %o);
     $ok++ if $r->{status} == 200;
 }
 sleep 0.5;
 my ($fd1, $rss1) = worker_usage();
 
-is($ok, 100, '100 pushes in a row accepted');
-ok($fd1 <= $fd0 && $rss1 - $rss0 < 2048,
-    "no descriptor or memory kept (fds $fd0 -> $fd1, RSS $rss0 -> $rss1 KiB)");
+is($ok, 100, '100 pushes in a row accepted (PUT, POST, chunked or not)');
+
+# the sanitizers' allocator keeps freed memory in quarantine: RSS says
+# nothing there (valgrind.t and LeakSanitizer check leaks instead)
+ok($fd1 <= $fd0 && ($ENV{TEST_SLUICE_SANITIZED} || $rss1 - $rss0 < 2048),
+    "no descriptor or memory kept (fds $fd0 -> $fd1, private RSS $rss0 -> $rss1 KiB)");

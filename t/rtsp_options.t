@@ -97,10 +97,11 @@ is($r && "$r->{status}/$r->{headers}{cseq}", '200/40', 'lowercase cseq header');
 
 # each method's answer where there is no media and no session: DESCRIBE
 # of a point without content 404, SETUP without Transport 461, PLAY and
-# TEARDOWN without a session 454, publishing methods and unknown ones 501
+# TEARDOWN without a session 454, publishing methods 405 (not a point that
+# takes pushes), unknown ones 501
 
 my %want = (DESCRIBE => 404, SETUP => 461, PLAY => 454, TEARDOWN => 454,
-    ANNOUNCE => 501, RECORD => 501, FOO => 501);
+    ANNOUNCE => 405, RECORD => 405, FOO => 501);
 for my $m (sort keys %want) {
     $r = $c->request($m, "${url}x", cseq => 50);
     is($r && "$r->{status}/$r->{headers}{cseq}", "$want{$m}/50",

@@ -97,8 +97,10 @@ is($p->{code}, 0, 'GStreamer decodes 50 pictures') or diag($p->{err});
 $p = $t->run_cmd(['ffprobe', '-v', 'error', '-show_entries',
     'stream=codec_name', '-of', 'csv=p=0', "http://127.0.0.1:$hp/cam"],
     timeout => 20);
-is(join(',', sort grep { length } split /\s+/, $p->{out}), 'aac,h264',
-    'over HTTP the camera is MPEG-TS with h264 and aac') or diag($p->{err});
+my %seen;
+is(join(',', sort grep { length && !$seen{$_}++ } split /\s+/, $p->{out}),
+    'aac,h264', 'over HTTP the camera is MPEG-TS with h264 and aac')
+    or diag($p->{err});
 
 $p = $t->run_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-i',
     "http://127.0.0.1:$hp/cam", '-t', '3', '-f', 'null', '-'], timeout => 20);
@@ -134,8 +136,9 @@ my ($f) = grep { /^cam-\d+\.ts$/ } readdir $d;
 $p = $t->run_cmd(['ffprobe', '-v', 'error', '-show_entries',
     'stream=codec_name', '-of', 'csv=p=0', $t->path("archive/" . ($f // 'x'))],
     timeout => 20);
-is(join(',', sort grep { length } split /\s+/, $p->{out}), 'aac,h264',
-    'the archive is MPEG-TS ffprobe reads: h264 and aac')
+%seen = ();
+is(join(',', sort grep { length && !$seen{$_}++ } split /\s+/, $p->{out}),
+    'aac,h264', 'the archive is MPEG-TS ffprobe reads: h264 and aac')
     or diag("$f: $p->{err}");
 
 $t->stop_cmd($radio);

@@ -26,6 +26,7 @@ use lib 't/lib';
 use Sluice;
 use Sluice::RTSP;
 use Sluice::Media qw/make_media rtsp_span/;
+use Sluice::HTTP qw/http_listen/;
 
 plan(skip_all => 'no plain build (scripts/test makes one)') unless $plain;
 
@@ -55,9 +56,19 @@ events {
 
 streaming {
     session_timeout 2s;
+    allow_push 127.0.0.1;
+    source_timeout 1s;
 
     server {
         listen 127.0.0.1:%%PORT_8554%% rtsp;
+        listen 127.0.0.1:%%PORT_8000%% http;
+
+        publishing_point /live { type broadcast; source push; }
+        publishing_point /cam {
+            type broadcast;
+            source push;
+            archive %%TESTDIR%%/cam-%H%M%S;
+        }
 
         publishing_point /vod {
             type        on_demand;
@@ -74,7 +85,7 @@ make_media($t, 'a.mp3', 4, 'mp3');
 make_media($t, 'a.mp4', 4, 'mp4');
 make_media($t, 'a.ts', 4, 'ts');
 
-$t->plan(8);
+$t->plan(12);
 $t->run(timeout => 60) or BAIL_OUT('cannot start sluice under valgrind');
 
 my $port = $t->port(8554);
@@ -110,6 +121,36 @@ $c->request('SETUP', "rtsp://127.0.0.1:$port/vod/a.mp3/trackID=0",
     headers => [['Transport', 'RTP/AVP/TCP;unicast;interleaved=0-1']]);
 sleep 4;
 $c->close();
+
+# live: an MP3 pushed over HTTP, H.264 + AAC over RTSP, players of both
+
+my $hp = $t->port(8000);
+my $radio = $t->start_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-re',
+    '-f', 'lavfi', '-i', 'sine=duration=8', '-c:a', 'libmp3lame',
+    '-b:a', '128k', '-f', 'mp3', '-content_type', 'audio/mpeg',
+    "icecast://source:x\@127.0.0.1:$hp/live"]);
+my $cam = $t->start_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-re',
+    '-i', $t->path('media/a.mp4'), '-c', 'copy', '-f', 'rtsp',
+    '-rtsp_transport', 'tcp', "rtsp://127.0.0.1:$port/cam"]);
+$t->wait_log(qr/encoder connected to "\/live"/, 30);
+$t->wait_log(qr/encoder connected to "\/cam"/, 30);
+sleep 2;
+
+$r = http_listen($hp, '/live', icy => 1, seconds => 2);
+ok(length($r->{audio} // '') > 10000, 'HTTP live MP3 with ICY under valgrind');
+$r = http_listen($hp, '/cam', seconds => 1);
+is($r->{headers}{'content-type'}, 'video/mp2t',
+    'HTTP live MPEG-TS (multiplexed) under valgrind');
+my $p = $t->run_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-rtsp_transport',
+    'tcp', '-i', "rtsp://127.0.0.1:$port/live", '-t', '1', '-f', 'null', '-'],
+    timeout => 60);
+is($p->{code}, 0, 'RTSP live under valgrind') or diag($p->{err});
+
+$t->stop_cmd($cam, 'INT');
+$t->wait_log(qr/encoder of "\/live" finished/, 30);
+$t->stop_cmd($radio);
+ok($t->wait_log(qr/archive ".*" closed/, 10), 'the archive closed');
+sleep 2;
 
 $t->stop();
 

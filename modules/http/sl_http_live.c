@@ -504,13 +504,7 @@ sl_http_ts_convert(sl_live_sink_t *sk, const sl_ring_unit_t *u)
     join = (ts->video == -1) || ((sl_int_t) u->track == ts->video
                                  && u->keyframe);
 
-    mu.track = u->track;
-    mu.dts = u->dts;
-    mu.pts = u->pts;
-    mu.duration = 0;
-    mu.keyframe = u->keyframe;
-    mu.data = u->data;
-    mu.len = u->len;
+    sl_live_media_unit(u, &mu);
 
     need = sl_ts_mux_bound(ts->mux, u->len);
 

@@ -68,7 +68,6 @@ sl_pp_archive_create(sl_conf_t *cf, sl_live_t *lv, const sl_str_t *pattern,
     ar->max_duration = max_duration;
     ar->max_size = max_size;
     ar->fd = SL_INVALID_FILE;
-    ar->log = cf->cycle->log;
 
     lv->tap = ar;
     lv->on_unit = sl_pp_archive_unit;
@@ -87,6 +86,9 @@ sl_pp_archive_tracks(sl_live_t *lv, const sl_live_desc_t *desc)
     sl_pp_archive_t  *ar;
 
     ar = lv->tap;
+
+    /* the archive writes in the worker that receives the stream */
+    ar->log = sl_cycle->log;
 
     sl_pp_archive_close(ar);
 

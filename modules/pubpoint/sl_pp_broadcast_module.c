@@ -2,7 +2,9 @@
  * Broadcast publishing points: "type broadcast; source push|URL|playlist
  * FILE;".  Each point gets a live stream (core/sl_live): a shared memory
  * zone with its ring, kept across reloads by the point's name.  Who may
- * push is decided here, in the access phase, for every protocol.
+ * push is decided here, in the access phase, for every protocol; the
+ * sources Sluice runs itself (playlists, pulls) are started here in the
+ * workers.
  */
 
 #include <sl_config.h>
@@ -12,6 +14,7 @@
 #include <sl_pp_archive.h>
 #include <sl_pp_source.h>
 #include <sl_playlist.h>
+#include <sl_pp_pull.h>
 
 
 typedef enum {
@@ -24,6 +27,7 @@ typedef enum {
 typedef struct {
     sl_pp_source_e                source;
     sl_str_t                      url;          /* pull URL, playlist */
+    sl_pp_pull_conf_t            *pull;
     sl_array_t                   *allow_push;   /* sl_cidr_t */
     sl_int_t                      push_takeover;
     sl_msec_t                     source_timeout;
@@ -56,6 +60,16 @@ static sl_int_t sl_pp_broadcast_open(sl_streaming_request_t *r,
     sl_media_file_t *mf);
 static sl_int_t sl_pp_broadcast_access(sl_streaming_request_t *r);
 static sl_int_t sl_pp_broadcast_init_process(sl_cycle_t *cycle);
+static void sl_pp_broadcast_exit_process(sl_cycle_t *cycle);
+
+
+/* the playlists and pulls this process runs, stopped when it exits */
+typedef struct {
+    sl_pp_player_t   *player;
+    sl_pp_pull_t     *pull;
+} sl_pp_broadcast_runner_t;
+
+static sl_array_t  *sl_pp_broadcast_runners;
 
 
 static sl_conf_num_bounds_t  sl_pp_broadcast_timeout_bounds = {
@@ -152,6 +166,7 @@ sl_module_t  sl_pp_broadcast_module = {
     .ctx          = &sl_pp_broadcast_module_ctx,
     .commands     = sl_pp_broadcast_commands,
     .init_process = sl_pp_broadcast_init_process,
+    .exit_process = sl_pp_broadcast_exit_process,
 };
 
 
@@ -240,6 +255,15 @@ sl_pp_broadcast_postconfiguration(sl_conf_t *cf)
                              ":%lu", SL_STR_ARG(&pp->name),
                              SL_STR_ARG(&pp->file),
                              (unsigned long) pp->line);
+                return SL_ERROR;
+            }
+
+            if (bcf->buffer < 8 * bcf->max_unit) {
+                sl_log_error(SL_LOG_EMERG, cf->log, 0,
+                             "\"live_buffer\" %zu must be at least 8 times "
+                             "\"live_max_unit\" %zu in " SL_STR_FMT ":%lu",
+                             bcf->buffer, bcf->max_unit,
+                             SL_STR_ARG(&pp->file), (unsigned long) pp->line);
                 return SL_ERROR;
             }
 
@@ -347,7 +371,7 @@ sl_pp_broadcast_source(sl_conf_t *cf, sl_command_t *cmd sl_unused,
         bcf->source = SL_PP_SOURCE_PLAYLIST;
         bcf->url = value[2];
 
-        if (sl_conf_full_name(cf->cycle, &bcf->url, 1) != SL_OK) {
+        if (sl_conf_full_name(cf->cycle, &bcf->url, 0) != SL_OK) {
             return SL_CONF_ERROR;
         }
 
@@ -355,15 +379,17 @@ sl_pp_broadcast_source(sl_conf_t *cf, sl_command_t *cmd sl_unused,
     }
 
     if (cf->args->nelts == 2
-        && ((value[1].len > 7
-             && sl_strncasecmp(value[1].data, (u_char *) "rtsp://", 7) == 0)
-            || (value[1].len > 7
-                && sl_strncasecmp(value[1].data, (u_char *) "http://", 7)
-                   == 0)))
+        && sl_strlchr(value[1].data, value[1].data + value[1].len, ':'))
     {
         bcf->source = SL_PP_SOURCE_PULL;
         bcf->url = value[1];
-        return SL_CONF_OK;
+
+        bcf->pull = sl_pcalloc(cf->pool, sizeof(sl_pp_pull_conf_t));
+        if (bcf->pull == NULL) {
+            return SL_CONF_ERROR;
+        }
+
+        return sl_pp_pull_configure(cf, &value[1], bcf->pull);
     }
 
     sl_conf_log_error(SL_LOG_EMERG, cf, 0,
@@ -538,21 +564,15 @@ sl_pp_broadcast_merge_conf(sl_conf_t *cf sl_unused, void *parent,
     sl_conf_merge_size_value(conf->archive_max_size, prev->archive_max_size,
                              0);
 
-    if (conf->buffer < 8 * conf->max_unit) {
-        sl_conf_log_error(SL_LOG_EMERG, cf, 0,
-                          "\"live_buffer\" %zu must be at least 8 times "
-                          "\"live_max_unit\" %zu", conf->buffer,
-                          conf->max_unit);
-        return SL_CONF_ERROR;
-    }
-
     return SL_CONF_OK;
 }
 
 
 /*
- * The sources Sluice runs itself (playlists) start in the workers, the
- * n-th such point in the worker of slot n modulo their number.
+ * The sources Sluice runs itself, playlists and pulls, start in the
+ * workers: the n-th such point in the worker of slot n modulo their
+ * number (all of them in a single process).  One that cannot start is
+ * logged; the others go on.
  */
 static sl_int_t
 sl_pp_broadcast_init_process(sl_cycle_t *cycle)
@@ -560,6 +580,7 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
     sl_uint_t                        s, p, n, workers;
     sl_core_conf_t                  *ccf;
     sl_pp_broadcast_conf_t          *bcf;
+    sl_pp_broadcast_runner_t        *run;
     sl_streaming_conf_ctx_t         *ctx;
     sl_streaming_core_pp_conf_t    **pps;
     sl_streaming_core_srv_conf_t   **cscfp;
@@ -572,12 +593,18 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
     }
 
     ccf = (sl_core_conf_t *) cycle->conf_ctx[sl_core_module.index];
-    workers = (ccf->worker_processes > 0)
+    workers = (sl_process == SL_PROCESS_WORKER && ccf->worker_processes > 0)
               ? (sl_uint_t) ccf->worker_processes : 1;
 
     cmcf = ctx->main_conf[sl_streaming_core_module.ctx_index];
     cscfp = cmcf->servers.elts;
     n = 0;
+
+    sl_pp_broadcast_runners = sl_array_create(cycle->pool, 4,
+                                  sizeof(sl_pp_broadcast_runner_t));
+    if (sl_pp_broadcast_runners == NULL) {
+        return SL_ERROR;
+    }
 
     for (s = 0; s < cmcf->servers.nelts; s++) {
         pps = cscfp[s]->pps.elts;
@@ -585,7 +612,10 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
         for (p = 0; p < cscfp[s]->pps.nelts; p++) {
             bcf = pps[p]->pp_conf[sl_pp_broadcast_module.ctx_index];
 
-            if (bcf->live == NULL || bcf->source != SL_PP_SOURCE_PLAYLIST) {
+            if (bcf->live == NULL
+                || (bcf->source != SL_PP_SOURCE_PULL
+                    && bcf->source != SL_PP_SOURCE_PLAYLIST))
+            {
                 continue;
             }
 
@@ -593,10 +623,57 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
                 continue;
             }
 
-            /* a playlist that cannot be read is logged; others go on */
-            (void) sl_pp_player_start(cycle, bcf->live, &bcf->url);
+            run = sl_array_push(sl_pp_broadcast_runners);
+            if (run == NULL) {
+                return SL_ERROR;
+            }
+
+            run->player = NULL;
+            run->pull = NULL;
+
+            if (bcf->source == SL_PP_SOURCE_PLAYLIST) {
+                run->player = sl_pp_player_start(cycle, bcf->live,
+                                                 &bcf->url);
+                continue;
+            }
+
+            run->pull = sl_pp_pull_start(cycle, bcf->live, bcf->pull);
+
+            if (run->pull == NULL) {
+                sl_log_error(SL_LOG_ERR, cycle->log, 0,
+                             "pulling \"%.*s\" into \"%.*s\" cannot start",
+                             SL_STR_ARG(&bcf->url),
+                             SL_STR_ARG(&bcf->live->name));
+            }
         }
     }
 
     return SL_OK;
+}
+
+
+/* the worker exits: its playlists and pulls let go and free their memory */
+static void
+sl_pp_broadcast_exit_process(sl_cycle_t *cycle sl_unused)
+{
+    sl_uint_t                  i;
+    sl_pp_broadcast_runner_t  *run;
+
+    if (sl_pp_broadcast_runners == NULL) {
+        return;
+    }
+
+    run = sl_pp_broadcast_runners->elts;
+
+    for (i = 0; i < sl_pp_broadcast_runners->nelts; i++) {
+        if (run[i].player) {
+            sl_pp_player_stop(run[i].player);
+        }
+
+        if (run[i].pull) {
+            sl_pp_pull_stop(run[i].pull);
+        }
+    }
+
+    sl_pp_broadcast_runners = NULL;
 }

@@ -1,4 +1,7 @@
-/* Sources a broadcast point runs itself: playlists (sl_pp_playlist.c). */
+/*
+ * Sources a broadcast point runs itself: playlists (sl_pp_playlist.c);
+ * pulled URLs have sl_pp_pull.h.
+ */
 
 #ifndef SL_PP_SOURCE_H
 #define SL_PP_SOURCE_H

@@ -221,6 +221,7 @@ sl_rtp_mpa_depacketize(sl_rtp_depack_t *d, const u_char *payload,
         if (d->tr->sample_rate == 0) {
             d->tr->sample_rate = fh.sample_rate;
             d->tr->channels = fh.channels;
+            d->config_changed = 1;
         }
 
         if (rate != fh.sample_rate) {

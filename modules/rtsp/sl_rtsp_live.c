@@ -582,13 +582,7 @@ sl_rtsp_live_convert(sl_live_sink_t *sk, const sl_ring_unit_t *u)
     join = (ls->video == -1) ? 1 : ((sl_int_t) u->track == ls->video
                                     && u->keyframe);
 
-    mu.track = u->track;
-    mu.dts = u->dts;
-    mu.pts = u->pts;
-    mu.duration = 0;
-    mu.keyframe = u->keyframe;
-    mu.data = u->data;
-    mu.len = u->len;
+    sl_live_media_unit(u, &mu);
 
     out = ls->out;
     out->pos = out->start;

@@ -670,13 +670,7 @@ sl_rtsp_log_context(sl_log_t *log, u_char *buf, size_t len)
     p = buf;
     last = buf + len;
 
-    if (log->action) {
-        p = sl_slprintf(p, last, " while %s", log->action);
-    }
-
-    p = sl_slprintf(p, last, ", client: %.*s, server: %.*s",
-                    SL_STR_ARG(&c->addr_text),
-                    SL_STR_ARG(&c->listening->addr_text));
+    p = sl_connection_log_context(c, log->action, p, last);
 
     if (rc->req && rc->sr.pool && rc->req->method_name.len) {
         p = sl_slprintf(p, last, ", request: \"%.*s %.*s\"",

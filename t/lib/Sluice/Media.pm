@@ -9,7 +9,7 @@ use warnings;
 
 use Exporter qw/import/;
 our @EXPORT_OK = qw/make_media file_duration rtsp_codecs rtsp_span
-    rtsp_decode rtsp_seek_start/;
+    rtsp_decode rtsp_seek_start vlc_decode/;
 
 # ffmpeg arguments for each kind of test file, SECONDS long
 my %recipe = (
@@ -48,6 +48,23 @@ sub make_media {
     die "ffmpeg could not make $name: $r->{err}" unless $r->{code} == 0
         && -s $path;
     return $path;
+}
+
+# VLC plays URL for SECONDS and writes the decoded audio to a WAV file
+# (as nobody when root: Debian's VLC refuses root); returns { code, err,
+# bytes (of decoded audio) }.  OPTS: more VLC options (--rtsp-tcp).
+sub vlc_decode {
+    my ($t, $url, $seconds, @opts) = @_;
+    my $wav = $t->testdir() . "/vlc$$." . int(rand(1e9)) . '.wav';
+    my @vlc = ('cvlc', '-I', 'dummy', '--no-video', @opts,
+        "--run-time=$seconds", '--play-and-exit', $url,
+        "--sout=#transcode{acodec=s16l,channels=2}:std{access=file,mux=wav,dst=$wav}");
+    @vlc = ('runuser', '-u', 'nobody', '--', 'env', 'HOME=/tmp', @vlc)
+        if $> == 0;
+    my $r = $t->run_cmd(\@vlc, timeout => $seconds + 20);
+    my $bytes = -s $wav // 0;
+    unlink $wav;
+    return { code => $r->{code}, err => $r->{err}, bytes => $bytes };
 }
 
 # The duration of a file as ffprobe reads it, seconds

@@ -347,6 +347,7 @@ test_round_trip(void)
     CU_ASSERT_EQUAL(lens[1], 418);
     CU_ASSERT_EQUAL(t.rx.sample_rate, 44100);
     CU_ASSERT_EQUAL(t.rx.channels, 2);
+    CU_ASSERT_EQUAL(t.d->config_changed, 1);
     CU_ASSERT_EQUAL(t.d->packets, 10);
     CU_ASSERT_EQUAL(t.d->units, 10);
     CU_ASSERT_EQUAL(t.d->lost + t.d->dropped + t.d->malformed, 0);

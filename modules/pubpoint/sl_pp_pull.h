@@ -1,0 +1,248 @@
+/*
+ * Pulled sources: "source http://...;" and "source rtsp://...;".  Sluice
+ * connects to the upstream server as a client and writes what it
+ * receives into the point's live stream; when the upstream is lost the
+ * stream is unpublished (listeners wait source_timeout) and the puller
+ * connects again after a delay that doubles from 0.5 s up to 30 s, and
+ * starts over after a stream that ran for a while.
+ *
+ * sl_pp_pull.c is the shared part: the configuration (the URL parsed
+ * and its host resolved when the configuration is read, never in a
+ * worker), the connection on the event loop, the writer, the backoff.
+ * Each scheme is a module of type SL_PP_PULL_MODULE built with its
+ * protocol's module (sl_pp_pull_http.c, sl_pp_pull_rtsp.c): it writes
+ * requests and reads what comes back.  sl_pp_pull_parse.c holds the
+ * pure pieces: response heads, ICY metadata, RTSP headers, the backoff.
+ */
+
+#ifndef SL_PP_PULL_H
+#define SL_PP_PULL_H
+
+#include <sl_config.h>
+#include <sl_core.h>
+#include <sl_live.h>
+#include <sl_head.h>
+
+
+#define SL_PP_PULL_MODULE        0x4c4c5550     /* "PULL" */
+
+#define SL_PP_PULL_MAX_ADDRS     8
+#define SL_PP_PULL_TIMEOUT       10000    /* ms: to connect, of silence */
+#define SL_PP_PULL_STABLE        10000    /* ms of stream that reset the
+                                             backoff */
+#define SL_PP_PULL_BACKOFF_MIN   500
+#define SL_PP_PULL_BACKOFF_MAX   30000
+#define SL_PP_PULL_REDIRECTS     3
+#define SL_PP_PULL_URL_MAX       2048
+#define SL_PP_PULL_IN            (128 * 1024)   /* an interleaved frame
+                                                   and more */
+#define SL_PP_PULL_OUT           4096     /* requests */
+#define SL_PP_PULL_MAX_HEADERS   64
+#define SL_PP_PULL_HEAD_MAX      16384    /* a response head */
+
+typedef struct sl_pp_pull_s        sl_pp_pull_t;
+typedef struct sl_pp_pull_proto_s  sl_pp_pull_proto_t;
+
+
+/* "source URL", as the configuration leaves it (read-only after) */
+typedef struct {
+    sl_str_t                  url;
+    sl_url_t                  u;
+    const sl_pp_pull_proto_t *proto;
+    struct sockaddr_storage   addrs[SL_PP_PULL_MAX_ADDRS];
+    socklen_t                 socklens[SL_PP_PULL_MAX_ADDRS];
+    sl_uint_t                 naddrs;
+} sl_pp_pull_conf_t;
+
+/*
+ * A scheme.  start() queues the first request (sl_pp_pull_send) once
+ * connected.  input() takes the bytes received so far, [buf, buf+len),
+ * and says in *used how many it consumed (the rest is kept for the next
+ * call with more); it returns SL_OK to read on, SL_DONE to connect
+ * again at once (a redirect: sl_pp_pull_redirect), or SL_ERROR when
+ * the stream is lost (sl_pp_pull_error said why).  timer() runs when
+ * pl->timer fires (keep-alives); close() may queue last words before
+ * the connection goes (nothing is awaited).  The protocol's state,
+ * size bytes zeroed, is in pl->data, from the connection's pool.
+ */
+struct sl_pp_pull_proto_s {
+    const char               *scheme;       /* "http" */
+    in_port_t                 default_port;
+    size_t                    size;
+    sl_int_t                (*start)(sl_pp_pull_t *pl);
+    sl_int_t                (*input)(sl_pp_pull_t *pl, u_char *buf,
+                                     size_t len, size_t *used);
+    sl_int_t                (*timer)(sl_pp_pull_t *pl);
+    void                    (*close)(sl_pp_pull_t *pl);
+};
+
+/* ctx of an SL_PP_PULL_MODULE */
+typedef struct {
+    const sl_pp_pull_proto_t *proto;
+} sl_pp_pull_module_t;
+
+
+/* the backoff between attempts */
+typedef struct {
+    sl_msec_t                 min;
+    sl_msec_t                 max;
+    sl_msec_t                 delay;        /* of the next attempt */
+    sl_uint_t                 failures;     /* in a row */
+} sl_pp_backoff_t;
+
+/* min, doubling up to max */
+void sl_pp_backoff_init(sl_pp_backoff_t *b, sl_msec_t min, sl_msec_t max);
+/* the delay before the next attempt; the one after doubles */
+sl_msec_t sl_pp_backoff_next(sl_pp_backoff_t *b);
+/*
+ * A stream that ran lasted ms ended: at least stable ms of it, and
+ * the next delay is min again.
+ */
+void sl_pp_backoff_ended(sl_pp_backoff_t *b, sl_msec_t lasted,
+    sl_msec_t stable);
+
+
+/* a response head: "HTTP/1.1 200 OK", "ICY 200 OK", "RTSP/1.0 200 OK" */
+typedef struct {
+    sl_str_t                  protocol;     /* "HTTP/1.1", "ICY" */
+    sl_uint_t                 status;
+    sl_str_t                  reason;
+    sl_head_field_t           headers[SL_PP_PULL_MAX_HEADERS];
+    sl_uint_t                 nheaders;
+    int64_t                   content_length;   /* -1 when absent */
+    unsigned                  chunked:1;    /* Transfer-Encoding: chunked */
+    size_t                    head_len;     /* up to the empty line */
+    const char               *error;
+} sl_pp_pull_response_t;
+
+/*
+ * Parses the response head at the start of buf: the status line
+ * (a protocol of "HTTP/1.x", "RTSP/1.0" or "ICY", a three-digit status,
+ * a reason), field lines up to an empty line (CRLF or LF line ends).
+ * SL_OK with r->head_len set; SL_AGAIN when the empty line has not come
+ * yet; SL_ERROR with r->error (a bad line, too many fields, a bad or
+ * double Content-Length, a Transfer-Encoding other than chunked).  The
+ * strings point into buf.
+ */
+sl_int_t sl_pp_pull_parse_response(const u_char *buf, size_t len,
+    sl_pp_pull_response_t *r);
+/* the value of the first field named name (case-insensitive), or NULL */
+const sl_str_t *sl_pp_pull_header(const sl_pp_pull_response_t *r,
+    const char *name);
+
+
+/* ICY metadata (SHOUTcast): a block every metaint bytes of audio */
+#define SL_PP_ICY_META_MAX       (255 * 16)
+
+typedef struct {
+    size_t                    metaint;
+    size_t                    left;         /* audio bytes before a block */
+    size_t                    meta_len;     /* of the block being read */
+    size_t                    meta_got;
+    unsigned                  in_meta:1;
+    unsigned                  title_changed:1;
+    sl_str_t                  title;        /* into title_data */
+    u_char                    meta[SL_PP_ICY_META_MAX];
+    u_char                    title_data[SL_PP_ICY_META_MAX];
+} sl_pp_icy_t;
+
+void sl_pp_icy_init(sl_pp_icy_t *icy, size_t metaint);
+/*
+ * Takes the metadata blocks out of the len bytes at buf, in place, over
+ * any split of the stream; returns the audio bytes left at buf.  A
+ * block with a StreamTitle sets title and title_changed (the caller
+ * clears it) when the title differs.
+ */
+size_t sl_pp_icy_strip(sl_pp_icy_t *icy, u_char *buf, size_t len);
+/* StreamTitle='...'; of a metadata block: SL_OK with title, else SL_DECLINED */
+sl_int_t sl_pp_icy_title(const u_char *meta, size_t len, sl_str_t *title);
+
+
+/*
+ * "Session: 12345678;timeout=60" (RFC 2326 §12.37): the id, and the
+ * timeout in seconds (60 when absent).  SL_OK or SL_ERROR.
+ */
+sl_int_t sl_pp_rtsp_session(const sl_str_t *value, sl_str_t *id,
+    sl_uint_t *timeout);
+/* "interleaved=a-b" of a Transport value: SL_OK with a and b */
+sl_int_t sl_pp_rtsp_interleaved(const sl_str_t *value, sl_uint_t *a,
+    sl_uint_t *b);
+/* the method is in a Public header value ("OPTIONS, GET_PARAMETER") */
+sl_uint_t sl_pp_rtsp_public_has(const sl_str_t *value, const char *method);
+/* a compound RTCP packet (RFC 3550 §6.1) holds a BYE */
+sl_uint_t sl_pp_rtcp_has_bye(const u_char *pkt, size_t len);
+
+
+/* the state of one pulled source, in the worker that pulls it */
+struct sl_pp_pull_s {
+    sl_live_t                *live;
+    const sl_pp_pull_conf_t  *conf;
+    const sl_pp_pull_proto_t *proto;
+    sl_pool_t                *pool;         /* the puller's */
+    sl_log_t                  log;
+
+    sl_str_t                  url;          /* now: conf's or a redirect */
+    sl_url_t                  u;
+    u_char                    url_data[SL_PP_PULL_URL_MAX];
+    struct sockaddr_storage   sockaddr;
+    socklen_t                 socklen;
+    u_char                    addr_text[SL_SOCKADDR_STRLEN];
+    size_t                    addr_len;
+    sl_uint_t                 next_addr;    /* of conf->addrs */
+    sl_uint_t                 redirects;
+
+    sl_connection_t          *connection;
+    void                     *data;         /* the protocol's */
+    u_char                   *in;           /* SL_PP_PULL_IN bytes */
+    size_t                    in_len;
+    u_char                   *out;          /* SL_PP_PULL_OUT bytes */
+    size_t                    out_len;
+    size_t                    out_sent;
+
+    sl_live_writer_t          writer;
+    sl_msec_t                 started;      /* the stream began, 0: not */
+    sl_event_t                retry;
+    sl_event_t                timer;        /* the protocol's */
+    sl_pp_backoff_t           backoff;
+
+    sl_uint_t                 why_level;
+    u_char                    why[256];
+    size_t                    why_len;
+    unsigned                  connecting:1;
+    unsigned                  stopped:1;
+    unsigned                  alive:1;      /* a response or a unit came:
+                                               the silence timer restarts */
+};
+
+
+/* for the directive: parses url, finds its scheme, resolves the host */
+char *sl_pp_pull_configure(sl_conf_t *cf, const sl_str_t *url,
+    sl_pp_pull_conf_t *pc);
+/* starts pulling into lv (the first attempt at once); NULL (logged) */
+sl_pp_pull_t *sl_pp_pull_start(sl_cycle_t *cycle, sl_live_t *lv,
+    const sl_pp_pull_conf_t *pc);
+void sl_pp_pull_stop(sl_pp_pull_t *pl);
+
+
+/* for the schemes */
+
+/* queues request bytes (printf-like); SL_OK, SL_ERROR when they do not fit */
+sl_int_t sl_pp_pull_send(sl_pp_pull_t *pl, const char *fmt, ...)
+    sl_printf_like(2, 3);
+/* says why the stream is lost, at level; returns SL_ERROR */
+sl_int_t sl_pp_pull_error(sl_pp_pull_t *pl, sl_uint_t level,
+    const char *fmt, ...) sl_printf_like(3, 4);
+/*
+ * A response head at buf: SL_OK, SL_AGAIN (more to come), SL_ERROR
+ * (said why: malformed, or longer than SL_PP_PULL_HEAD_MAX).
+ */
+sl_int_t sl_pp_pull_response(sl_pp_pull_t *pl, const u_char *buf,
+    size_t len, sl_pp_pull_response_t *r);
+/* the upstream sent us to location: SL_DONE, or SL_ERROR (said why) */
+sl_int_t sl_pp_pull_redirect(sl_pp_pull_t *pl, const sl_str_t *location);
+/* claims the point for the stream (what: "mp3"); SL_OK or SL_ERROR */
+sl_int_t sl_pp_pull_publish(sl_pp_pull_t *pl, const char *what);
+/* a unit into the point; SL_OK, or SL_ERROR when another source took it */
+sl_int_t sl_pp_pull_write(sl_pp_pull_t *pl, const sl_media_unit_t *mu);
+
+#endif /* SL_PP_PULL_H */
