@@ -378,7 +378,7 @@ sl_pp_broadcast_source(sl_conf_t *cf, sl_command_t *cmd sl_unused,
             return SL_CONF_ERROR;
         }
 
-        return sl_pp_pull_configure(cf, &value[1], bcf->pull);
+        return sl_pp_pull_configure(cf, "\"source\"", &value[1], bcf->pull);
     }
 
     sl_conf_log_error(SL_LOG_EMERG, cf, 0,
@@ -610,7 +610,9 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
                 continue;
             }
 
-            if (sl_pp_pull_start(cycle, bcf->live, bcf->pull) == NULL) {
+            if (sl_pp_pull_start(cycle, bcf->live, bcf->pull, NULL, NULL)
+                == NULL)
+            {
                 sl_log_error(SL_LOG_ERR, cycle->log, 0,
                              "pulling \"%.*s\" into \"%.*s\" cannot start",
                              SL_STR_ARG(&bcf->url),
