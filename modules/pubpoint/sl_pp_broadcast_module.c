@@ -13,7 +13,6 @@
 #include <sl_streaming.h>
 #include <sl_pp_archive.h>
 #include <sl_pp_source.h>
-#include <sl_playlist.h>
 #include <sl_pp_pull.h>
 
 
@@ -28,6 +27,7 @@ typedef struct {
     sl_pp_source_e                source;
     sl_str_t                      url;          /* pull URL, playlist */
     sl_pp_pull_conf_t            *pull;
+    sl_pp_player_conf_t           player;
     sl_array_t                   *allow_push;   /* sl_cidr_t */
     sl_int_t                      push_takeover;
     sl_msec_t                     source_timeout;
@@ -209,7 +209,6 @@ sl_pp_broadcast_conf(sl_streaming_request_t *r)
 static sl_int_t
 sl_pp_broadcast_postconfiguration(sl_conf_t *cf)
 {
-    u_char                           err[SL_PLAYLIST_ERROR_LEN];
     sl_uint_t                        s, p;
     sl_pp_broadcast_conf_t          *bcf;
     sl_streaming_core_pp_conf_t     *pp, **pps;
@@ -267,12 +266,12 @@ sl_pp_broadcast_postconfiguration(sl_conf_t *cf)
                 return SL_ERROR;
             }
 
-            /* a playlist that does not parse is a configuration error */
+            /* a playlist that does not parse, or a URL in it that cannot
+               be pulled, is a configuration error */
             if (bcf->source == SL_PP_SOURCE_PLAYLIST
-                && sl_playlist_read(cf->temp_pool, &bcf->url, err,
-                                    sizeof(err)) == NULL)
+                && sl_pp_player_configure(cf, &bcf->url, &bcf->player)
+                   != SL_OK)
             {
-                sl_log_error(SL_LOG_EMERG, cf->log, 0, "%s", err);
                 return SL_ERROR;
             }
 
@@ -389,7 +388,7 @@ sl_pp_broadcast_source(sl_conf_t *cf, sl_command_t *cmd sl_unused,
             return SL_CONF_ERROR;
         }
 
-        return sl_pp_pull_configure(cf, &value[1], bcf->pull);
+        return sl_pp_pull_configure(cf, "\"source\"", &value[1], bcf->pull);
     }
 
     sl_conf_log_error(SL_LOG_EMERG, cf, 0,
@@ -633,11 +632,12 @@ sl_pp_broadcast_init_process(sl_cycle_t *cycle)
 
             if (bcf->source == SL_PP_SOURCE_PLAYLIST) {
                 run->player = sl_pp_player_start(cycle, bcf->live,
-                                                 &bcf->url);
+                                                 &bcf->player);
                 continue;
             }
 
-            run->pull = sl_pp_pull_start(cycle, bcf->live, bcf->pull);
+            run->pull = sl_pp_pull_start(cycle, bcf->live, bcf->pull, NULL,
+                                         NULL);
 
             if (run->pull == NULL) {
                 sl_log_error(SL_LOG_ERR, cycle->log, 0,

@@ -2,8 +2,9 @@
  * Pulled sources, the shared part: "source URL" read and its host
  * resolved with the configuration; in the worker that pulls, one
  * non-blocking connection at a time on the event loop, the scheme's
- * requests out and its input in, the point's live writer, and the
- * attempts again after a delay when the upstream is lost (sl_pp_pull.h).
+ * requests out and its input in, the point's live writer (or a sink),
+ * and the attempts again after a delay when the upstream is lost
+ * (sl_pp_pull.h).
  */
 
 #include <sl_config.h>
@@ -30,12 +31,12 @@ static u_char *sl_pp_pull_log_context(sl_log_t *log, u_char *buf,
 
 
 /*
- * source URL: the scheme must be one this build pulls; the host is
+ * A URL to pull: the scheme must be one this build pulls; the host is
  * resolved now, so that no worker ever waits on DNS (a changed address
  * is taken by a reload).
  */
 char *
-sl_pp_pull_configure(sl_conf_t *cf, const sl_str_t *url,
+sl_pp_pull_configure(sl_conf_t *cf, const char *what, const sl_str_t *url,
     sl_pp_pull_conf_t *pc)
 {
     int                    rc;
@@ -50,7 +51,7 @@ sl_pp_pull_configure(sl_conf_t *cf, const sl_str_t *url,
 
     if (sl_parse_url(url, &pc->u) != SL_OK) {
         sl_conf_log_error(SL_LOG_EMERG, cf, 0,
-                          "invalid \"source\" URL \"" SL_STR_FMT "\": %s",
+                          "invalid %s URL \"" SL_STR_FMT "\": %s", what,
                           SL_STR_ARG(url), pc->u.error);
         return SL_CONF_ERROR;
     }
@@ -59,22 +60,21 @@ sl_pp_pull_configure(sl_conf_t *cf, const sl_str_t *url,
 
     if (pc->proto == NULL) {
         sl_conf_log_error(SL_LOG_EMERG, cf, 0,
-                          "invalid \"source\": this build pulls no "
-                          "\"" SL_STR_FMT "\" URLs",
-                          SL_STR_ARG(&pc->u.scheme));
+                          "invalid %s: this build pulls no \"" SL_STR_FMT
+                          "\" URLs", what, SL_STR_ARG(&pc->u.scheme));
         return SL_CONF_ERROR;
     }
 
     if (pc->u.userinfo.len) {
         sl_conf_log_error(SL_LOG_EMERG, cf, 0,
-                          "a user and password in the \"source\" URL are "
-                          "not supported");
+                          "a user and password in the %s URL are not "
+                          "supported", what);
         return SL_CONF_ERROR;
     }
 
     if (pc->u.host.len >= sizeof(host)) {
         sl_conf_log_error(SL_LOG_EMERG, cf, 0,
-                          "the host of \"source\" is too long");
+                          "the host of the %s URL is too long", what);
         return SL_CONF_ERROR;
     }
 
@@ -91,8 +91,8 @@ sl_pp_pull_configure(sl_conf_t *cf, const sl_str_t *url,
 
     if (rc != 0) {
         sl_conf_log_error(SL_LOG_EMERG, cf, 0,
-                          "host \"%s\" of \"source\" not found: %s",
-                          host, gai_strerror(rc));
+                          "host \"%s\" of the %s URL not found: %s",
+                          host, what, gai_strerror(rc));
         return SL_CONF_ERROR;
     }
 
@@ -119,8 +119,8 @@ sl_pp_pull_configure(sl_conf_t *cf, const sl_str_t *url,
 
     if (n == 0) {
         sl_conf_log_error(SL_LOG_EMERG, cf, 0,
-                          "host \"%s\" of \"source\" has no IPv4 or IPv6 "
-                          "address", host);
+                          "host \"%s\" of the %s URL has no IPv4 or IPv6 "
+                          "address", host, what);
         return SL_CONF_ERROR;
     }
 
@@ -154,7 +154,7 @@ sl_pp_pull_find_proto(const sl_str_t *scheme)
 
 sl_pp_pull_t *
 sl_pp_pull_start(sl_cycle_t *cycle, sl_live_t *lv,
-    const sl_pp_pull_conf_t *pc)
+    const sl_pp_pull_conf_t *pc, const sl_pp_pull_sink_t *sink, void *data)
 {
     sl_pool_t     *pool;
     sl_pp_pull_t  *pl;
@@ -171,6 +171,8 @@ sl_pp_pull_start(sl_cycle_t *cycle, sl_live_t *lv,
 
     pl->pool = pool;
     pl->live = lv;
+    pl->sink = sink;
+    pl->sink_data = data;
     pl->conf = pc;
     pl->proto = pc->proto;
     pl->url = pc->url;
@@ -592,7 +594,10 @@ sl_pp_pull_close(sl_pp_pull_t *pl)
 }
 
 
-/* logs why, lets the stream go, and tries again after the backoff */
+/*
+ * Logs why and lets the stream go; tries again after the backoff, or,
+ * with a sink, tells it the stream ended.
+ */
 static void
 sl_pp_pull_lost(sl_pp_pull_t *pl)
 {
@@ -618,6 +623,11 @@ sl_pp_pull_lost(sl_pp_pull_t *pl)
     pl->u = pl->conf->u;
     pl->redirects = 0;
     pl->next_addr++;
+
+    if (pl->sink) {
+        pl->sink->end(pl->sink_data);
+        return;
+    }
 
     if (pl->stopped || sl_exiting || sl_quit || sl_terminate) {
         return;
@@ -820,7 +830,8 @@ sl_pp_pull_publish(sl_pp_pull_t *pl, const char *what)
 {
     sl_int_t  rc;
 
-    rc = sl_live_publish(pl->live, &pl->writer, 0, &pl->log);
+    rc = pl->sink ? SL_OK : sl_live_publish(pl->live, &pl->writer, 0,
+                                            &pl->log);
 
     if (rc == SL_BUSY) {
         return sl_pp_pull_error(pl, SL_LOG_NOTICE, "\"%.*s\" has another "
@@ -843,9 +854,44 @@ sl_pp_pull_publish(sl_pp_pull_t *pl, const char *what)
 
 
 sl_int_t
+sl_pp_pull_set_tracks(sl_pp_pull_t *pl, const sl_media_track_t *tracks,
+    sl_uint_t n, const char *format)
+{
+    sl_int_t  rc;
+
+    rc = pl->sink ? pl->sink->tracks(pl->sink_data, tracks, n, format)
+                  : sl_live_set_tracks(&pl->writer, tracks, n, format);
+
+    if (rc != SL_OK) {
+        return sl_pp_pull_error(pl, SL_LOG_ERR, "the tracks of the stream "
+                                "cannot be described");
+    }
+
+    return SL_OK;
+}
+
+
+void
+sl_pp_pull_set_title(sl_pp_pull_t *pl, const sl_str_t *title)
+{
+    if (pl->sink) {
+        pl->sink->title(pl->sink_data, title);
+
+    } else {
+        sl_live_set_title(&pl->writer, title);
+    }
+}
+
+
+sl_int_t
 sl_pp_pull_write(sl_pp_pull_t *pl, const sl_media_unit_t *mu)
 {
-    if (sl_live_write(&pl->writer, mu) == SL_ABORT) {
+    sl_int_t  rc;
+
+    rc = pl->sink ? pl->sink->unit(pl->sink_data, mu)
+                  : sl_live_write(&pl->writer, mu);
+
+    if (rc == SL_ABORT) {
         return sl_pp_pull_error(pl, SL_LOG_NOTICE, "another source took "
                                 "\"%.*s\" over",
                                 SL_STR_ARG(&pl->live->name));

@@ -4,7 +4,10 @@
  * receives into the point's live stream; when the upstream is lost the
  * stream is unpublished (listeners wait source_timeout) and the puller
  * connects again after a delay that doubles from 0.5 s up to 30 s, and
- * starts over after a stream that ran for a while.
+ * starts over after a stream that ran for a while.  A playlist relays
+ * its URL entries through the same machinery with a sink of its own
+ * (sl_pp_pull_sink_t): the units go to the sink, and a lost stream ends
+ * the pull instead of being tried again.
  *
  * sl_pp_pull.c is the shared part: the configuration (the URL parsed
  * and its host resolved when the configuration is read, never in a
@@ -173,6 +176,28 @@ sl_uint_t sl_pp_rtsp_public_has(const sl_str_t *value, const char *method);
 sl_uint_t sl_pp_rtcp_has_bye(const u_char *pkt, size_t len);
 
 
+/*
+ * Where a pull's stream goes when it is not the point's own source: the
+ * sink's owner holds the point and writes what it gets.  tracks() and
+ * title() come as sl_live_set_tracks() and sl_live_set_title() would,
+ * tracks() before the first unit and again when they change: SL_OK, or
+ * SL_ERROR to end the pull.  unit() answers as sl_live_write() does
+ * (SL_ABORT ends the pull).  The pointers given to the three are valid
+ * during the call only.  end() says the stream is lost (logged, the
+ * connection closed): it is called once, from the pull's event
+ * handlers, and nothing is tried again; the owner stops the pull later,
+ * never from inside a call of the sink.
+ */
+typedef struct {
+    sl_int_t                (*tracks)(void *data,
+                                      const sl_media_track_t *tracks,
+                                      sl_uint_t n, const char *format);
+    void                    (*title)(void *data, const sl_str_t *title);
+    sl_int_t                (*unit)(void *data, const sl_media_unit_t *mu);
+    void                    (*end)(void *data);
+} sl_pp_pull_sink_t;
+
+
 /* the state of one pulled source, in the worker that pulls it */
 struct sl_pp_pull_s {
     sl_live_t                *live;
@@ -199,7 +224,9 @@ struct sl_pp_pull_s {
     size_t                    out_len;
     size_t                    out_sent;
 
-    sl_live_writer_t          writer;
+    sl_live_writer_t          writer;       /* without a sink */
+    const sl_pp_pull_sink_t  *sink;         /* or NULL */
+    void                     *sink_data;
     sl_msec_t                 started;      /* the stream began, 0: not */
     sl_event_t                retry;
     sl_event_t                timer;        /* the protocol's */
@@ -215,12 +242,20 @@ struct sl_pp_pull_s {
 };
 
 
-/* for the directive: parses url, finds its scheme, resolves the host */
-char *sl_pp_pull_configure(sl_conf_t *cf, const sl_str_t *url,
-    sl_pp_pull_conf_t *pc);
-/* starts pulling into lv (the first attempt at once); NULL (logged) */
+/*
+ * With the configuration: parses url, finds its scheme, resolves the
+ * host.  what names the URL in errors ("\"source\"", "playlist"), which
+ * are logged at cf's file:line.
+ */
+char *sl_pp_pull_configure(sl_conf_t *cf, const char *what,
+    const sl_str_t *url, sl_pp_pull_conf_t *pc);
+/*
+ * Starts pulling for lv, the first attempt at once: into lv itself when
+ * sink is NULL, else into the sink, called with data.  NULL (logged).
+ */
 sl_pp_pull_t *sl_pp_pull_start(sl_cycle_t *cycle, sl_live_t *lv,
-    const sl_pp_pull_conf_t *pc);
+    const sl_pp_pull_conf_t *pc, const sl_pp_pull_sink_t *sink,
+    void *data);
 void sl_pp_pull_stop(sl_pp_pull_t *pl);
 
 
@@ -240,8 +275,15 @@ sl_int_t sl_pp_pull_response(sl_pp_pull_t *pl, const u_char *buf,
     size_t len, sl_pp_pull_response_t *r);
 /* the upstream sent us to location: SL_DONE, or SL_ERROR (said why) */
 sl_int_t sl_pp_pull_redirect(sl_pp_pull_t *pl, const sl_str_t *location);
-/* claims the point for the stream (what: "mp3"); SL_OK or SL_ERROR */
+/*
+ * The stream begins (what: "mp3"): the point is claimed for it (not with
+ * a sink).  SL_OK or SL_ERROR.
+ */
 sl_int_t sl_pp_pull_publish(sl_pp_pull_t *pl, const char *what);
+/* the stream's tracks, described; SL_OK or SL_ERROR (said why) */
+sl_int_t sl_pp_pull_set_tracks(sl_pp_pull_t *pl,
+    const sl_media_track_t *tracks, sl_uint_t n, const char *format);
+void sl_pp_pull_set_title(sl_pp_pull_t *pl, const sl_str_t *title);
 /* a unit into the point; SL_OK, or SL_ERROR when another source took it */
 sl_int_t sl_pp_pull_write(sl_pp_pull_t *pl, const sl_media_unit_t *mu);
 

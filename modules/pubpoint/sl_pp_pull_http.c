@@ -319,12 +319,10 @@ sl_pp_pull_http_feed(sl_pp_pull_t *pl, u_char *data, size_t len)
         if (p->tracks_changed || !h->described) {
             p->tracks_changed = 0;
 
-            if (sl_live_set_tracks(&pl->writer, p->tracks, p->ntracks,
-                                   h->format)
+            if (sl_pp_pull_set_tracks(pl, p->tracks, p->ntracks, h->format)
                 != SL_OK)
             {
-                return sl_pp_pull_error(pl, SL_LOG_ERR, "the tracks of the "
-                                        "stream cannot be described");
+                return SL_ERROR;
             }
 
             h->described = 1;
@@ -333,12 +331,12 @@ sl_pp_pull_http_feed(sl_pp_pull_t *pl, u_char *data, size_t len)
         /* titles go with the units, once the point is ours */
         if (p->title_changed) {
             p->title_changed = 0;
-            sl_live_set_title(&pl->writer, &p->title);
+            sl_pp_pull_set_title(pl, &p->title);
         }
 
         if (h->icy && h->icy->title_changed) {
             h->icy->title_changed = 0;
-            sl_live_set_title(&pl->writer, &h->icy->title);
+            sl_pp_pull_set_title(pl, &h->icy->title);
         }
 
         if (sl_pp_pull_write(pl, &mu) != SL_OK) {

@@ -506,11 +506,8 @@ sl_pp_pull_rtsp_play(sl_pp_pull_t *pl)
         return SL_ERROR;
     }
 
-    if (sl_live_set_tracks(&pl->writer, s->tracks, s->ntracks, "rtp")
-        != SL_OK)
-    {
-        return sl_pp_pull_error(pl, SL_LOG_ERR, "the tracks of the stream "
-                                "cannot be described");
+    if (sl_pp_pull_set_tracks(pl, s->tracks, s->ntracks, "rtp") != SL_OK) {
+        return SL_ERROR;
     }
 
     s->step = SL_PP_RTSP_PLAYING;
@@ -540,11 +537,10 @@ sl_pp_pull_rtsp_packet(sl_pp_pull_t *pl, sl_uint_t track, const u_char *pkt,
     if (d->config_changed) {
         d->config_changed = 0;
 
-        if (sl_live_set_tracks(&pl->writer, s->tracks, s->ntracks, "rtp")
+        if (sl_pp_pull_set_tracks(pl, s->tracks, s->ntracks, "rtp")
             != SL_OK)
         {
-            return sl_pp_pull_error(pl, SL_LOG_ERR, "the tracks of the "
-                                    "stream cannot be described");
+            return SL_ERROR;
         }
     }
 
