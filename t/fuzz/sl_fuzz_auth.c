@@ -4,13 +4,17 @@
  * and Digest credentials written back (sl_auth_quote) and parsed again
  * to the same values; challenges built from the input read back by the
  * parser; base64 and base64url decoding of the input re-encoded to the
- * same text.
+ * same text; and sl_auth_nonce_check, which no input passes, nor a
+ * real nonce with the input written over its start unless unchanged.
  */
 
 #include <sl_config.h>
 #include <sl_core.h>
 #include <sl_digest.h>
 #include <sl_auth_parse.h>
+#include <sl_auth_nonce.h>
+
+#include <openssl/rand.h>
 
 
 static void
@@ -387,6 +391,67 @@ done:
 }
 
 
+/*
+ * Only the server's own nonce, as it made it, passes.  The input is
+ * checked under a secret that never made a nonce; the nonce written
+ * over is made under a fresh secret each time, so that no nonce the
+ * fuzzer saw earlier (it learns them from memcmp) is still valid.
+ */
+static void
+sl_fuzz_nonce(const uint8_t *data, size_t size)
+{
+    u_char              nonce[SL_AUTH_NONCE_LEN], copy[SL_AUTH_NONCE_LEN];
+    u_char              key[32];
+    size_t              n;
+    sl_str_t            value, fresh;
+    sl_auth_nonce_e     rc;
+    struct sockaddr_in  sin;
+
+    static sl_str_t  secret = sl_string("fuzz secret, fuzz secret, fuzz!!");
+
+    sl_memzero(&sin, sizeof(struct sockaddr_in));
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(0xc000020a);
+
+    value.data = (u_char *) data;
+    value.len = size;
+
+    sl_fuzz_check(sl_auth_nonce_check(&secret, &value,
+                                      (struct sockaddr *) &sin, 2000000000,
+                                      300, NULL)
+                  == SL_AUTH_NONCE_INVALID, "nonce accepted", data, size);
+
+    if (RAND_bytes(key, sizeof(key)) != 1) {
+        return;
+    }
+
+    fresh.data = key;
+    fresh.len = sizeof(key);
+
+    if (sl_auth_nonce_make(&fresh, (struct sockaddr *) &sin, 2000000000,
+                           nonce)
+        != SL_OK)
+    {
+        return;
+    }
+
+    n = sl_min(size, SL_AUTH_NONCE_LEN);
+
+    sl_memcpy(copy, nonce, SL_AUTH_NONCE_LEN);
+    sl_memcpy(copy, data, n);
+
+    value.data = copy;
+    value.len = SL_AUTH_NONCE_LEN;
+
+    rc = sl_auth_nonce_check(&fresh, &value, (struct sockaddr *) &sin,
+                             2000000000, 300, NULL);
+
+    sl_fuzz_check(memcmp(copy, nonce, SL_AUTH_NONCE_LEN) == 0
+                  ? rc == SL_AUTH_NONCE_OK : rc == SL_AUTH_NONCE_INVALID,
+                  "nonce written over", data, size);
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -422,6 +487,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sl_fuzz_challenge(data, size);
     sl_fuzz_base64(data, size, 0);
     sl_fuzz_base64(data, size, 1);
+
+    sl_fuzz_nonce(data, size);
 
     return 0;
 }
