@@ -418,3 +418,175 @@ sl_escape_uri(u_char *dst, const u_char *src, size_t len)
 
     return n;
 }
+
+
+static const u_char  sl_base64_basis[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const u_char  sl_base64url_basis[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+
+static void
+sl_encode_base64_internal(sl_str_t *dst, const sl_str_t *src,
+    const u_char *basis, sl_uint_t padding)
+{
+    u_char        *d;
+    size_t         len;
+    const u_char  *s;
+
+    s = src->data;
+    len = src->len;
+    d = dst->data;
+
+    while (len > 2) {
+        *d++ = basis[s[0] >> 2];
+        *d++ = basis[((s[0] & 0x03) << 4) | (s[1] >> 4)];
+        *d++ = basis[((s[1] & 0x0f) << 2) | (s[2] >> 6)];
+        *d++ = basis[s[2] & 0x3f];
+
+        s += 3;
+        len -= 3;
+    }
+
+    if (len) {
+        *d++ = basis[s[0] >> 2];
+
+        if (len == 1) {
+            *d++ = basis[(s[0] & 0x03) << 4];
+
+            if (padding) {
+                *d++ = '=';
+            }
+
+        } else {
+            *d++ = basis[((s[0] & 0x03) << 4) | (s[1] >> 4)];
+            *d++ = basis[(s[1] & 0x0f) << 2];
+        }
+
+        if (padding) {
+            *d++ = '=';
+        }
+    }
+
+    dst->len = d - dst->data;
+}
+
+
+void
+sl_encode_base64(sl_str_t *dst, const sl_str_t *src)
+{
+    sl_encode_base64_internal(dst, src, sl_base64_basis, 1);
+}
+
+
+void
+sl_encode_base64url(sl_str_t *dst, const sl_str_t *src)
+{
+    sl_encode_base64_internal(dst, src, sl_base64url_basis, 0);
+}
+
+
+/* the 6-bit value of ch in the alphabet that ends in c62, c63, or -1 */
+static int
+sl_base64_value(u_char ch, u_char c62, u_char c63)
+{
+    if (ch >= 'A' && ch <= 'Z') {
+        return ch - 'A';
+    }
+
+    if (ch >= 'a' && ch <= 'z') {
+        return ch - 'a' + 26;
+    }
+
+    if (ch >= '0' && ch <= '9') {
+        return ch - '0' + 52;
+    }
+
+    if (ch == c62) {
+        return 62;
+    }
+
+    if (ch == c63) {
+        return 63;
+    }
+
+    return -1;
+}
+
+
+static sl_int_t
+sl_decode_base64_internal(sl_str_t *dst, const sl_str_t *src, u_char c62,
+    u_char c63)
+{
+    int            v[4];
+    u_char        *d;
+    size_t         len, pad, i, k, n;
+    const u_char  *s;
+
+    s = src->data;
+    len = src->len;
+
+    for (pad = 0; len && s[len - 1] == '='; pad++) {
+        len--;
+    }
+
+    /* "=" only completes the last quantum; one character is no byte */
+
+    if ((pad && (pad > 2 || (len + pad) % 4 != 0)) || len % 4 == 1) {
+        return SL_ERROR;
+    }
+
+    d = dst->data;
+
+    for (i = 0; i < len; i += 4) {
+        n = sl_min(len - i, 4);
+
+        for (k = 0; k < n; k++) {
+            v[k] = sl_base64_value(s[i + k], c62, c63);
+
+            if (v[k] < 0) {
+                return SL_ERROR;
+            }
+        }
+
+        *d++ = (u_char) (v[0] << 2 | v[1] >> 4);
+
+        if (n == 2) {
+            if (v[1] & 0x0f) {
+                return SL_ERROR;
+            }
+
+            break;
+        }
+
+        *d++ = (u_char) (v[1] << 4 | v[2] >> 2);
+
+        if (n == 3) {
+            if (v[2] & 0x03) {
+                return SL_ERROR;
+            }
+
+            break;
+        }
+
+        *d++ = (u_char) (v[2] << 6 | v[3]);
+    }
+
+    dst->len = d - dst->data;
+
+    return SL_OK;
+}
+
+
+sl_int_t
+sl_decode_base64(sl_str_t *dst, const sl_str_t *src)
+{
+    return sl_decode_base64_internal(dst, src, '+', '/');
+}
+
+
+sl_int_t
+sl_decode_base64url(sl_str_t *dst, const sl_str_t *src)
+{
+    return sl_decode_base64_internal(dst, src, '-', '_');
+}

@@ -1,4 +1,4 @@
-/* Counted strings, number and unit parsing, formatted output. */
+/* Counted strings, number and unit parsing, base64, formatted output. */
 
 #ifndef SL_STRING_H
 #define SL_STRING_H
@@ -65,6 +65,25 @@ sl_int_t sl_parse_time(const sl_str_t *line, sl_uint_t is_sec);
  * '%' and reserved characters.  dst NULL: returns the length needed.
  */
 size_t sl_escape_uri(u_char *dst, const u_char *src, size_t len);
+
+/*
+ * Base64 (RFC 4648 §4) and base64url (§5).  The encoders write
+ * sl_base64_encoded_length(src->len) bytes at most into dst->data and set
+ * dst->len: base64 with "=" padding, base64url without.  The decoders
+ * take the padding or leave it out, but nothing else: no blanks, no
+ * characters of the other alphabet, no "=" but at the end and only to
+ * complete the last quantum, and no bits set past the last byte, so that
+ * each byte string has one encoding only (§3.5).  dst->data needs
+ * sl_base64_decoded_length(src->len) bytes, and no more than src->len
+ * are ever written; SL_OK or SL_ERROR (then dst->len is not set).
+ */
+#define sl_base64_encoded_length(len)  (((len) + 2) / 3 * 4)
+#define sl_base64_decoded_length(len)  (((len) + 3) / 4 * 3)
+
+void sl_encode_base64(sl_str_t *dst, const sl_str_t *src);
+void sl_encode_base64url(sl_str_t *dst, const sl_str_t *src);
+sl_int_t sl_decode_base64(sl_str_t *dst, const sl_str_t *src);
+sl_int_t sl_decode_base64url(sl_str_t *dst, const sl_str_t *src);
 
 /* snprintf that returns the end of what was written, never past last */
 u_char *sl_slprintf(u_char *buf, u_char *last, const char *fmt, ...)

@@ -5,7 +5,6 @@
 
 #include <sl_config.h>
 #include <sl_core.h>
-#include <openssl/evp.h>
 
 
 #define SL_H264_CLOCK_RATE   90000
@@ -68,7 +67,8 @@ static u_char *
 sl_rtp_h264_sdp(const sl_media_track_t *tr, uint8_t pt, u_char *p,
     u_char *last)
 {
-    sl_int_t       n, i;
+    sl_int_t        n, i;
+    sl_str_t        bin, text;
     sl_media_nal_t  sets[32];
 
     /* sl_slprintf() stops at last - 1 when the text does not fit */
@@ -93,14 +93,21 @@ sl_rtp_h264_sdp(const sl_media_track_t *tr, uint8_t pt, u_char *p,
     for (i = 0; i < n; i++) {
         p = sl_slprintf(p, last, i ? "," : ";sprop-parameter-sets=");
 
-        /* EVP_EncodeBlock() writes a NUL after the text */
+        /* room for the text and the NUL that sl_slprintf() writes */
         if (p >= last - 1
-            || (size_t) (last - p) < 4 * ((sets[i].len + 2) / 3) + 1)
+            || (size_t) (last - p)
+               < sl_base64_encoded_length(sets[i].len) + 1)
         {
             return NULL;
         }
 
-        p += EVP_EncodeBlock(p, sets[i].data, (int) sets[i].len);
+        bin.data = (u_char *) sets[i].data;
+        bin.len = sets[i].len;
+        text.data = p;
+
+        sl_encode_base64(&text, &bin);
+
+        p += text.len;
     }
 
     p = sl_slprintf(p, last, "\r\n");
@@ -491,40 +498,6 @@ sl_rtp_h264_keep_set(sl_h264_sets_t *sets, const u_char *nal, size_t len)
 }
 
 
-/* decodes base64 text (padding optional) into buf; -1 when malformed */
-static ssize_t
-sl_rtp_h264_base64(const u_char *text, size_t len, u_char *buf, size_t size)
-{
-    int      n;
-    size_t   pad;
-    u_char   tmp[4 * ((SL_H264_MAX_SET + 2) / 3) + 4];
-
-    while (len && text[len - 1] == '=') {
-        len--;
-    }
-
-    pad = (4 - len % 4) % 4;
-
-    /* EVP_DecodeBlock() writes the padding out as zero bytes too */
-
-    if (len == 0 || pad == 3 || len + pad > sizeof(tmp)
-        || (len + pad) / 4 * 3 > size)
-    {
-        return -1;
-    }
-
-    sl_memcpy(tmp, text, len);
-    memset(tmp + len, '=', pad);
-
-    n = EVP_DecodeBlock(buf, tmp, (int) (len + pad));
-    if (n < 0 || (size_t) n < pad) {
-        return -1;
-    }
-
-    return n - pad;
-}
-
-
 /*
  * RFC 6184 §8.1: "a=rtpmap:PT H264/90000" and an fmtp with
  * packetization-mode 0 or 1 (2, interleaved, is not taken) and
@@ -538,9 +511,8 @@ sl_rtp_h264_from_sdp(sl_media_track_t *tr, const sl_str_t *encoding,
     sl_pool_t *pool)
 {
     u_char          *p, *last, *comma, nal[SL_H264_MAX_SET + 3];
-    size_t           len;
-    ssize_t          n;
-    sl_str_t         v;
+    size_t           len, n;
+    sl_str_t         v, text, dec;
     sl_uint_t        type;
     sl_h264_sets_t  *sets;
 
@@ -590,11 +562,15 @@ sl_rtp_h264_from_sdp(sl_media_track_t *tr, const sl_str_t *encoding,
             continue;
         }
 
-        n = sl_rtp_h264_base64(p, comma - p, nal, sizeof(nal));
+        text.data = p;
+        text.len = comma - p;
+        dec.data = nal;
 
-        if (n <= 0) {
+        if (sl_decode_base64(&dec, &text) != SL_OK || dec.len == 0) {
             return SL_ERROR;
         }
+
+        n = dec.len;
 
         type = nal[0] & 0x1f;
 

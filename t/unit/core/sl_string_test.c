@@ -1,4 +1,4 @@
-/* Unit tests for core/sl_string.c: comparisons, numbers, units, printf. */
+/* Unit tests for core/sl_string.c: compare, numbers, units, printf, base64. */
 
 #include <sl_config.h>
 #include <sl_core.h>
@@ -206,6 +206,148 @@ test_escape_uri(void)
 }
 
 
+/* RFC 4648 §10 test vectors, both ways */
+static void
+test_base64_vectors(void)
+{
+    size_t    i;
+    u_char    buf[16];
+    sl_str_t  src, dst;
+
+    static const char  *vectors[][3] = {
+        /* data, base64, base64url */
+        { "", "", "" },
+        { "f", "Zg==", "Zg" },
+        { "fo", "Zm8=", "Zm8" },
+        { "foo", "Zm9v", "Zm9v" },
+        { "foob", "Zm9vYg==", "Zm9vYg" },
+        { "fooba", "Zm9vYmE=", "Zm9vYmE" },
+        { "foobar", "Zm9vYmFy", "Zm9vYmFy" },
+    };
+
+    for (i = 0; i < sl_nelems(vectors); i++) {
+        src = str(vectors[i][0]);
+        dst.data = buf;
+        sl_memzero(buf, sizeof(buf));
+
+        sl_encode_base64(&dst, &src);
+        CU_ASSERT_EQUAL(dst.len, strlen(vectors[i][1]));
+        CU_ASSERT_EQUAL(dst.len, sl_base64_encoded_length(src.len));
+        CU_ASSERT_NSTRING_EQUAL(buf, vectors[i][1], dst.len);
+
+        sl_encode_base64url(&dst, &src);
+        CU_ASSERT_EQUAL(dst.len, strlen(vectors[i][2]));
+        CU_ASSERT_NSTRING_EQUAL(buf, vectors[i][2], dst.len);
+
+        /* padded and unpadded decode the same, in both alphabets */
+
+        src = str(vectors[i][1]);
+        dst.len = 99;
+        CU_ASSERT_EQUAL(sl_decode_base64(&dst, &src), SL_OK);
+        CU_ASSERT_EQUAL(dst.len, strlen(vectors[i][0]));
+        CU_ASSERT_NSTRING_EQUAL(buf, vectors[i][0], dst.len);
+        CU_ASSERT_EQUAL(sl_decode_base64url(&dst, &src), SL_OK);
+        CU_ASSERT_EQUAL(dst.len, strlen(vectors[i][0]));
+
+        src = str(vectors[i][2]);
+        dst.len = 99;
+        CU_ASSERT_EQUAL(sl_decode_base64(&dst, &src), SL_OK);
+        CU_ASSERT_EQUAL(dst.len, strlen(vectors[i][0]));
+        CU_ASSERT_NSTRING_EQUAL(buf, vectors[i][0], dst.len);
+        CU_ASSERT_TRUE(dst.len <= sl_base64_decoded_length(src.len));
+    }
+}
+
+
+static void
+test_base64_alphabets(void)
+{
+    u_char    buf[8];
+    sl_str_t  src, dst;
+
+    static u_char  bin[] = { 0xfb, 0xff, 0xbf };
+
+    src.data = bin;
+    src.len = sizeof(bin);
+    dst.data = buf;
+
+    sl_encode_base64(&dst, &src);
+    CU_ASSERT_EQUAL(dst.len, 4);
+    CU_ASSERT_NSTRING_EQUAL(buf, "+/+/", 4);
+
+    sl_encode_base64url(&dst, &src);
+    CU_ASSERT_EQUAL(dst.len, 4);
+    CU_ASSERT_NSTRING_EQUAL(buf, "-_-_", 4);
+
+    src.len = 2;
+    sl_encode_base64(&dst, &src);
+    CU_ASSERT_NSTRING_EQUAL(buf, "+/8=", 4);
+    sl_encode_base64url(&dst, &src);
+    CU_ASSERT_EQUAL(dst.len, 3);
+    CU_ASSERT_NSTRING_EQUAL(buf, "-_8", 3);
+
+    src = str("+/+/");
+    CU_ASSERT_EQUAL(sl_decode_base64(&dst, &src), SL_OK);
+    CU_ASSERT_TRUE(dst.len == 3 && memcmp(buf, bin, 3) == 0);
+    CU_ASSERT_EQUAL(sl_decode_base64url(&dst, &src), SL_ERROR);
+
+    src = str("-_-_");
+    CU_ASSERT_EQUAL(sl_decode_base64url(&dst, &src), SL_OK);
+    CU_ASSERT_TRUE(dst.len == 3 && memcmp(buf, bin, 3) == 0);
+    CU_ASSERT_EQUAL(sl_decode_base64(&dst, &src), SL_ERROR);
+}
+
+
+static void
+test_base64_malformed(void)
+{
+    size_t    i;
+    u_char    buf[16];
+    sl_str_t  src, dst;
+
+    static const char  *bad[] = {
+        "Z",            /* one character is no byte */
+        "Zm9vY",
+        "Zg=",          /* padding short of the quantum */
+        "Zm8==",
+        "Zg===",
+        "=",
+        "==",
+        "Zm9v====",
+        "Zg==Zg==",     /* "=" in the middle */
+        "Zg=a",
+        "Zh==",         /* bits set past the last byte */
+        "Zh",
+        "Zm9=",
+        "Zm9",
+        "Zm9v\n",
+        " Zm9v",
+        "Zm 9v",
+        "Zm9v.",
+        "Zm9\x80",
+    };
+
+    dst.data = buf;
+
+    for (i = 0; i < sl_nelems(bad); i++) {
+        src = str(bad[i]);
+
+        if (sl_decode_base64(&dst, &src) != SL_ERROR
+            || sl_decode_base64url(&dst, &src) != SL_ERROR)
+        {
+            CU_FAIL("malformed base64 decoded");
+            fprintf(stderr, "  \"%s\" decoded\n", bad[i]);
+        }
+    }
+
+    /* the canonical forms of the last ones do decode */
+    src = str("Zg");
+    CU_ASSERT_EQUAL(sl_decode_base64(&dst, &src), SL_OK);
+    src = str("Zm8=");
+    CU_ASSERT_EQUAL(sl_decode_base64(&dst, &src), SL_OK);
+}
+
+
 SL_UNIT_SUITE(sl_string,
     { "compare", test_compare },
     { "strlchr, cpystrn", test_chr_cpy },
@@ -213,4 +355,7 @@ SL_UNIT_SUITE(sl_string,
     { "parse_size", test_size },
     { "parse_time", test_time },
     { "slprintf", test_printf },
-    { "escape_uri", test_escape_uri })
+    { "escape_uri", test_escape_uri },
+    { "base64: RFC 4648 vectors", test_base64_vectors },
+    { "base64: the two alphabets", test_base64_alphabets },
+    { "base64: malformed", test_base64_malformed })
