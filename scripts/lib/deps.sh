@@ -4,7 +4,7 @@
 
 # shellcheck disable=SC2034  # the lists are used by the sourcing scripts
 SL_BUILD_DEPS=(gcc libc6-dev make pkg-config libpcre2-dev libssl-dev
-               zlib1g-dev ffmpeg)
+               zlib1g-dev libcrypt-dev ffmpeg)
 # shellcheck disable=SC2034
 SL_TEST_DEPS=(clang libclang-rt-dev libcunit1-dev valgrind ffmpeg perl
               iproute2 procps
