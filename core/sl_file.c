@@ -51,3 +51,97 @@ sl_get_full_name(sl_pool_t *pool, const sl_str_t *prefix, sl_str_t *name)
 
     return SL_OK;
 }
+
+
+sl_int_t
+sl_read_whole_file(const sl_str_t *name, size_t max, const char *kind,
+    u_char **buf, size_t *len, u_char *err, size_t size)
+{
+    u_char       *b;
+    size_t        got, want;
+    ssize_t       n;
+    sl_fd_t       fd;
+    sl_err_t      e;
+    const char   *what;
+    struct stat   st;
+
+    *buf = NULL;
+    *len = 0;
+
+    fd = open((char *) name->data, O_RDONLY | O_CLOEXEC);
+
+    if (fd == -1) {
+        e = errno;
+        what = "open()";
+        goto failed;
+    }
+
+    if (fstat(fd, &st) == -1) {
+        e = errno;
+        what = "fstat()";
+        goto failed;
+    }
+
+    if (!S_ISREG(st.st_mode)) {
+        (void) sl_slprintf(err, err + size, "\"%s\" is not a regular file",
+                           (char *) name->data);
+        (void) close(fd);
+        return SL_ERROR;
+    }
+
+    if ((uint64_t) st.st_size > max) {
+        (void) sl_slprintf(err, err + size, "%s is too large (%lld bytes, "
+                           "more than %zu) in %s", kind,
+                           (long long) st.st_size, max, (char *) name->data);
+        (void) close(fd);
+        return SL_ERROR;
+    }
+
+    want = (size_t) st.st_size;
+
+    b = sl_alloc(want + 1, NULL);
+    if (b == NULL) {
+        (void) sl_slprintf(err, err + size, "out of memory in %s",
+                           (char *) name->data);
+        (void) close(fd);
+        return SL_ERROR;
+    }
+
+    for (got = 0; got < want; got += n) {
+        n = read(fd, b + got, want - got);
+
+        if (n == -1) {
+            if (errno == EINTR) {
+                n = 0;
+                continue;
+            }
+
+            e = errno;
+            what = "read()";
+            sl_free(b);
+            goto failed;
+        }
+
+        if (n == 0) {
+            break;              /* the file shrank meanwhile */
+        }
+    }
+
+    (void) close(fd);           /* read only: nothing to lose */
+
+    *buf = b;
+    *len = got;
+
+    return SL_OK;
+
+failed:
+
+    (void) sl_slprintf(err, err + size, "%s \"%s\" failed (%d: %s)", what,
+                       (char *) name->data, e, strerror(e));
+
+    if (fd != -1) {
+        (void) close(fd);
+    }
+
+    return SL_ERROR;
+}

@@ -212,99 +212,28 @@ sl_auth_users_read(sl_pool_t *pool, const sl_str_t *name, u_char *err,
     size_t size)
 {
     u_char           *buf;
-    size_t            got, len;
-    ssize_t           n;
-    sl_fd_t           fd;
-    sl_err_t          e;
-    const char       *what;
-    struct stat       st;
-    sl_auth_users_t  *users;
+    size_t            len;
+    sl_auth_users_t  *r;
 
     if (size) {
         err[0] = '\0';
     }
 
-    buf = NULL;
-    users = NULL;
-
-    fd = open((char *) name->data, O_RDONLY | O_CLOEXEC);
-
-    if (fd == -1) {
-        e = errno;
-        what = "open()";
-        goto failed;
+    if (sl_read_whole_file(name, SL_AUTH_USERS_MAX_SIZE, "users file", &buf, &len,
+                           err, size)
+        != SL_OK)
+    {
+        return NULL;
     }
 
-    if (fstat(fd, &st) == -1) {
-        e = errno;
-        what = "fstat()";
-        goto failed;
-    }
+    r = sl_auth_users_parse(pool, name, buf, len, err, size);
 
-    if (!S_ISREG(st.st_mode)) {
-        (void) sl_slprintf(err, err + size, "\"%s\" is not a regular file",
-                           (char *) name->data);
-        goto done;
-    }
+    /* the file holds hashes: leave none of it in freed memory */
+    explicit_bzero(buf, len);
 
-    if (st.st_size > SL_AUTH_USERS_MAX_SIZE) {
-        (void) sl_slprintf(err, err + size, "users file is too large (%lld "
-                           "bytes, more than %d) in %s",
-                           (long long) st.st_size, SL_AUTH_USERS_MAX_SIZE,
-                           (char *) name->data);
-        goto done;
-    }
+    sl_free(buf);
 
-    len = (size_t) st.st_size;
-
-    buf = sl_alloc(len + 1, NULL);
-    if (buf == NULL) {
-        (void) sl_slprintf(err, err + size, "out of memory in %s",
-                           (char *) name->data);
-        goto done;
-    }
-
-    for (got = 0; got < len; got += n) {
-        n = read(fd, buf + got, len - got);
-
-        if (n == -1) {
-            if (errno == EINTR) {
-                n = 0;
-                continue;
-            }
-
-            e = errno;
-            what = "read()";
-            goto failed;
-        }
-
-        if (n == 0) {
-            break;              /* the file shrank meanwhile */
-        }
-    }
-
-    users = sl_auth_users_parse(pool, name, buf, got, err, size);
-
-    goto done;
-
-failed:
-
-    (void) sl_slprintf(err, err + size, "%s \"%s\" failed (%d: %s)", what,
-                       (char *) name->data, e, strerror(e));
-
-done:
-
-    if (fd != -1) {
-        (void) close(fd);       /* read only: nothing to lose */
-    }
-
-    if (buf) {
-        /* the file holds hashes: leave none of it in freed memory */
-        explicit_bzero(buf, len);
-        sl_free(buf);
-    }
-
-    return users;
+    return r;
 }
 
 
