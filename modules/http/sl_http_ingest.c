@@ -19,10 +19,8 @@ struct sl_http_ingest_s {
     sl_pool_t               *pool;
     u_char                  *buf;           /* SL_HTTP_BODY_BUF bytes */
     const char              *format;
-    sl_http_chunked_t        chunked;
-    int64_t                  left;          /* Content-Length to go, -1 */
+    sl_http_body_t           body;
     uint64_t                 received;
-    unsigned                 is_chunked:1;
     unsigned                 source:1;      /* the SOURCE method */
     unsigned                 described:1;
 };
@@ -30,8 +28,7 @@ struct sl_http_ingest_s {
 
 static sl_int_t sl_http_ingest_body(sl_http_connection_t *hc, u_char *buf,
     size_t len);
-static sl_int_t sl_http_ingest_feed(sl_http_connection_t *hc,
-    const u_char *data, size_t len);
+static sl_int_t sl_http_ingest_feed(void *ctx, u_char *data, size_t len);
 static void sl_http_ingest_end(sl_http_connection_t *hc, const char *why);
 static void sl_http_ingest_fail(sl_http_connection_t *hc, sl_int_t status);
 
@@ -85,13 +82,8 @@ sl_http_ingest_start(sl_http_connection_t *hc, sl_streaming_request_t *r,
 
     in->pool = pool;
     in->format = format;
-    in->left = req->content_length;
-    in->is_chunked = req->chunked;
+    sl_http_body_init(&in->body, req->content_length, req->chunked);
     in->source = (req->method == SL_HTTP_SOURCE);
-
-    if (in->is_chunked) {
-        sl_http_chunked_init(&in->chunked, 0);
-    }
 
     in->parser = sl_media_parser_create(pool, format, c->log);
     in->buf = sl_pnalloc(pool, SL_HTTP_BODY_BUF);
@@ -169,73 +161,40 @@ sl_http_ingest_start(sl_http_connection_t *hc, sl_streaming_request_t *r,
 static sl_int_t
 sl_http_ingest_body(sl_http_connection_t *hc, u_char *buf, size_t len)
 {
-    size_t             pos, n, off;
     sl_int_t           rc;
     sl_http_ingest_t  *in;
 
     in = hc->ingest;
     in->received += len;
 
-    if (!in->is_chunked) {
-        if (in->left >= 0) {
-            n = (size_t) sl_min((int64_t) len, in->left);
-            in->left -= n;
+    rc = sl_http_body(&in->body, buf, len, sl_http_ingest_feed, hc);
 
-            if (sl_http_ingest_feed(hc, buf, n) != SL_OK) {
-                return SL_ERROR;
-            }
-
-            if (in->left == 0) {
-                sl_http_ingest_end(hc, "the body is complete");
-                return SL_DONE;
-            }
-
-            return SL_OK;
-        }
-
-        return sl_http_ingest_feed(hc, buf, len);
+    if (rc == SL_OK || rc == SL_ERROR) {
+        return rc;
     }
 
-    off = 0;
-
-    while (off < len) {
-        rc = sl_http_parse_chunked(&in->chunked, buf + off, len - off, &pos,
-                                   &n);
-
-        if (rc == SL_OK) {
-            if (sl_http_ingest_feed(hc, buf + off + pos, n) != SL_OK) {
-                return SL_ERROR;
-            }
-
-            off += pos + n;
-            continue;
-        }
-
-        if (rc == SL_AGAIN) {
-            return SL_OK;
-        }
-
-        if (rc == SL_DONE) {
-            sl_http_ingest_end(hc, "the last chunk came");
-            return SL_DONE;
-        }
-
-        sl_log_error(SL_LOG_ERR, hc->connection->log, 0,
-                     "encoder sent a bad chunked body: %s",
-                     in->chunked.error ? in->chunked.error : "malformed");
-        sl_http_ingest_fail(hc, rc);
-        return SL_ERROR;
+    if (rc == SL_DONE) {
+        sl_http_ingest_end(hc, in->body.is_chunked ? "the last chunk came"
+                                                   : "the body is complete");
+        return SL_DONE;
     }
 
-    return SL_OK;
+    sl_log_error(SL_LOG_ERR, hc->connection->log, 0,
+                 "encoder sent a bad chunked body: %s",
+                 in->body.chunked.error ? in->body.chunked.error
+                                        : "malformed");
+    sl_http_ingest_fail(hc, rc);
+
+    return SL_ERROR;
 }
 
 
 /* stream bytes into units, units into the ring */
 static sl_int_t
-sl_http_ingest_feed(sl_http_connection_t *hc, const u_char *data, size_t len)
+sl_http_ingest_feed(void *ctx, u_char *data, size_t len)
 {
-    sl_int_t            rc;
+    sl_int_t               rc;
+    sl_http_connection_t  *hc = ctx;
     sl_media_unit_t     mu;
     sl_media_parser_t  *p;
     sl_http_ingest_t   *in;
@@ -337,7 +296,7 @@ sl_http_ingest_read(sl_http_connection_t *hc)
         }
 
         if (n == 0) {
-            if (!in->is_chunked && in->left < 0) {
+            if (!in->body.is_chunked && in->body.left < 0) {
                 sl_http_ingest_end(hc, "the encoder closed the stream");
                 return;
             }

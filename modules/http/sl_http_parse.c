@@ -1006,3 +1006,65 @@ sl_http_unescape_arg(u_char *dst, const sl_str_t *src)
 
     return d - dst;
 }
+
+
+void
+sl_http_body_init(sl_http_body_t *b, int64_t content_length,
+    sl_uint_t chunked)
+{
+    b->left = chunked ? -1 : content_length;
+    b->is_chunked = chunked ? 1 : 0;
+
+    if (chunked) {
+        sl_http_chunked_init(&b->chunked, 0);
+    }
+}
+
+
+sl_int_t
+sl_http_body(sl_http_body_t *b, u_char *buf, size_t len,
+    sl_http_body_data_pt data, void *ctx)
+{
+    size_t    pos, n, off;
+    sl_int_t  rc;
+
+    if (!b->is_chunked) {
+        if (b->left < 0) {
+            return data(ctx, buf, len) == SL_OK ? SL_OK : SL_ERROR;
+        }
+
+        n = (size_t) sl_min((int64_t) len, b->left);
+        b->left -= n;
+
+        if (n && data(ctx, buf, n) != SL_OK) {
+            return SL_ERROR;
+        }
+
+        return (b->left == 0) ? SL_DONE : SL_OK;
+    }
+
+    /* once at least: a body already complete says so again */
+    off = 0;
+
+    do {
+        rc = sl_http_parse_chunked(&b->chunked, buf + off, len - off, &pos,
+                                   &n);
+
+        if (rc == SL_AGAIN) {
+            return SL_OK;
+        }
+
+        if (rc != SL_OK) {
+            return rc;          /* SL_DONE, 400, 413 */
+        }
+
+        if (data(ctx, buf + off + pos, n) != SL_OK) {
+            return SL_ERROR;
+        }
+
+        off += pos + n;
+
+    } while (off < len);
+
+    return SL_OK;
+}

@@ -142,6 +142,32 @@ void sl_http_chunked_init(sl_http_chunked_t *ctx, size_t max_chunk);
 sl_int_t sl_http_parse_chunked(sl_http_chunked_t *ctx, const u_char *buf,
     size_t len, size_t *pos, size_t *n);
 
+/*
+ * A message body as it arrives: by its Content-Length, chunked, or (a
+ * stream) until the connection closes.
+ */
+typedef struct {
+    sl_http_chunked_t    chunked;
+    int64_t              left;          /* Content-Length to go, -1 */
+    unsigned             is_chunked:1;
+} sl_http_body_t;
+
+/* data() may change the bytes it is given (they are the caller's buffer) */
+typedef sl_int_t (*sl_http_body_data_pt)(void *ctx, u_char *data,
+    size_t len);
+
+void sl_http_body_init(sl_http_body_t *b, int64_t content_length,
+    sl_uint_t chunked);
+/*
+ * Takes len bytes of the body and hands its content to data() piece by
+ * piece.  SL_OK: more to come (an until-close body never ends here);
+ * SL_DONE: the body is complete (Content-Length reached, the last chunk);
+ * SL_ERROR: data() returned something else than SL_OK; 400 or 413: a
+ * malformed chunked body (b->chunked.error says why).
+ */
+sl_int_t sl_http_body(sl_http_body_t *b, u_char *buf, size_t len,
+    sl_http_body_data_pt data, void *ctx);
+
 extern const sl_str_t  sl_http_method_names[SL_HTTP_METHODS];
 
 #endif /* SL_HTTP_PARSE_H */

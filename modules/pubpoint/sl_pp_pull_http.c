@@ -24,10 +24,8 @@ typedef struct {
     sl_media_parser_t       *parser;
     const char              *format;
     sl_pp_icy_t             *icy;           /* NULL: no metadata */
-    sl_http_chunked_t        chunked;
-    int64_t                  left;          /* of a Content-Length, -1 */
+    sl_http_body_t           framing;       /* Content-Length, chunks */
     unsigned                 body:1;
-    unsigned                 is_chunked:1;
     unsigned                 described:1;
 } sl_pp_pull_http_t;
 
@@ -38,8 +36,7 @@ static sl_int_t sl_pp_pull_http_input(sl_pp_pull_t *pl, u_char *buf,
 static sl_int_t sl_pp_pull_http_head(sl_pp_pull_t *pl);
 static sl_int_t sl_pp_pull_http_body(sl_pp_pull_t *pl, u_char *buf,
     size_t len);
-static sl_int_t sl_pp_pull_http_feed(sl_pp_pull_t *pl, u_char *data,
-    size_t len);
+static sl_int_t sl_pp_pull_http_feed(void *ctx, u_char *data, size_t len);
 
 
 static const sl_pp_pull_proto_t  sl_pp_pull_http_proto = {
@@ -199,12 +196,7 @@ sl_pp_pull_http_head(sl_pp_pull_t *pl)
         return sl_pp_pull_error(pl, SL_LOG_ERR, "no memory");
     }
 
-    h->left = r->content_length;
-    h->is_chunked = r->chunked;
-
-    if (h->is_chunked) {
-        sl_http_chunked_init(&h->chunked, 0);
-    }
+    sl_http_body_init(&h->framing, r->content_length, r->chunked);
 
     return SL_OK;
 }
@@ -213,72 +205,37 @@ sl_pp_pull_http_head(sl_pp_pull_t *pl)
 static sl_int_t
 sl_pp_pull_http_body(sl_pp_pull_t *pl, u_char *buf, size_t len)
 {
-    size_t              pos, n, off;
     sl_int_t            rc;
     sl_pp_pull_http_t  *h;
 
     h = pl->data;
 
-    if (!h->is_chunked) {
-        if (h->left >= 0) {
-            n = (size_t) sl_min((int64_t) len, h->left);
-            h->left -= n;
+    rc = sl_http_body(&h->framing, buf, len, sl_pp_pull_http_feed, pl);
 
-            if (sl_pp_pull_http_feed(pl, buf, n) != SL_OK) {
-                return SL_ERROR;
-            }
-
-            if (h->left == 0) {
-                return sl_pp_pull_error(pl, SL_LOG_NOTICE, "the upstream "
-                                        "ended the stream (its "
-                                        "Content-Length)");
-            }
-
-            return SL_OK;
-        }
-
-        return sl_pp_pull_http_feed(pl, buf, len);
+    if (rc == SL_OK || rc == SL_ERROR) {
+        return rc;
     }
 
-    off = 0;
-
-    while (off < len) {
-        rc = sl_http_parse_chunked(&h->chunked, buf + off, len - off, &pos,
-                                   &n);
-
-        if (rc == SL_OK) {
-            if (sl_pp_pull_http_feed(pl, buf + off + pos, n) != SL_OK) {
-                return SL_ERROR;
-            }
-
-            off += pos + n;
-            continue;
-        }
-
-        if (rc == SL_AGAIN) {
-            return SL_OK;
-        }
-
-        if (rc == SL_DONE) {
-            return sl_pp_pull_error(pl, SL_LOG_NOTICE, "the upstream ended "
-                                    "the stream (its last chunk)");
-        }
-
-        return sl_pp_pull_error(pl, SL_LOG_ERR, "the upstream sent a bad "
-                                "chunked body: %s",
-                                h->chunked.error ? h->chunked.error
-                                                 : "malformed");
+    if (rc == SL_DONE) {
+        return sl_pp_pull_error(pl, SL_LOG_NOTICE, "the upstream ended the "
+                                "stream (%s)", h->framing.is_chunked
+                                               ? "its last chunk"
+                                               : "its Content-Length");
     }
 
-    return SL_OK;
+    return sl_pp_pull_error(pl, SL_LOG_ERR, "the upstream sent a bad "
+                            "chunked body: %s",
+                            h->framing.chunked.error
+                            ? h->framing.chunked.error : "malformed");
 }
 
 
 /* stream bytes, without the ICY blocks, into units; units into the ring */
 static sl_int_t
-sl_pp_pull_http_feed(sl_pp_pull_t *pl, u_char *data, size_t len)
+sl_pp_pull_http_feed(void *ctx, u_char *data, size_t len)
 {
     sl_int_t            rc;
+    sl_pp_pull_t       *pl = ctx;
     sl_media_unit_t     mu;
     sl_media_parser_t  *p;
     sl_pp_pull_http_t  *h;

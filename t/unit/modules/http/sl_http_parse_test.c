@@ -1189,6 +1189,92 @@ test_http_chunked_too_large(void)
 }
 
 
+typedef struct {
+    u_char     got[256];
+    size_t     len;
+    sl_uint_t  calls;
+    sl_uint_t  fail_at;          /* data() fails at this call, 0 never */
+} t_body_t;
+
+
+static sl_int_t
+t_body_data(void *ctx, u_char *data, size_t len)
+{
+    t_body_t  *tb = ctx;
+
+    if (++tb->calls == tb->fail_at || tb->len + len > sizeof(tb->got)) {
+        return SL_ERROR;
+    }
+
+    memcpy(tb->got + tb->len, data, len);
+    tb->len += len;
+
+    return SL_OK;
+}
+
+
+/* every split of a body, by length, chunked and until close */
+static void
+test_http_body(void)
+{
+    u_char          chunked[] = "3\r\nabc\r\n5;x=y\r\ndefgh\r\n0\r\n\r\n";
+    u_char          plain[] = "abcdefghXYZ";
+    size_t          cut, n;
+    sl_int_t        rc, last;
+    t_body_t        tb;
+    sl_http_body_t  b;
+
+    for (cut = 0; cut <= sizeof(chunked) - 1; cut++) {
+        sl_memzero(&tb, sizeof(tb));
+        sl_http_body_init(&b, -1, 1);
+
+        rc = sl_http_body(&b, chunked, cut, t_body_data, &tb);
+        last = sl_http_body(&b, chunked + cut, sizeof(chunked) - 1 - cut,
+                            t_body_data, &tb);
+
+        CU_ASSERT(rc == SL_OK || (rc == SL_DONE && cut == sizeof(chunked) - 1));
+        CU_ASSERT_EQUAL(last, SL_DONE);
+        CU_ASSERT_EQUAL(tb.len, 8);
+        CU_ASSERT(memcmp(tb.got, "abcdefgh", 8) == 0);
+    }
+
+    /* Content-Length 8: the bytes after it are not the body's */
+    for (cut = 0; cut <= 11; cut++) {
+        sl_memzero(&tb, sizeof(tb));
+        sl_http_body_init(&b, 8, 0);
+
+        rc = sl_http_body(&b, plain, cut, t_body_data, &tb);
+        n = (cut >= 8) ? 0 : 11 - cut;
+        last = (cut >= 8) ? rc : sl_http_body(&b, plain + cut, n,
+                                              t_body_data, &tb);
+
+        CU_ASSERT_EQUAL(last, SL_DONE);
+        CU_ASSERT_EQUAL(tb.len, 8);
+        CU_ASSERT(memcmp(tb.got, "abcdefgh", 8) == 0);
+    }
+
+    /* until close: everything is body, it never ends by itself */
+    sl_memzero(&tb, sizeof(tb));
+    sl_http_body_init(&b, -1, 0);
+    CU_ASSERT_EQUAL(sl_http_body(&b, plain, 11, t_body_data, &tb), SL_OK);
+    CU_ASSERT_EQUAL(tb.len, 11);
+
+    /* data() failing stops at once; a malformed chunk is its status */
+    sl_memzero(&tb, sizeof(tb));
+    tb.fail_at = 2;
+    sl_http_body_init(&b, -1, 1);
+    CU_ASSERT_EQUAL(sl_http_body(&b, chunked, sizeof(chunked) - 1,
+                                 t_body_data, &tb), SL_ERROR);
+    CU_ASSERT_EQUAL(tb.len, 3);
+
+    sl_memzero(&tb, sizeof(tb));
+    sl_http_body_init(&b, -1, 1);
+    CU_ASSERT_EQUAL(sl_http_body(&b, (u_char *) "zz\r\n", 4, t_body_data,
+                                 &tb), 400);
+    CU_ASSERT_PTR_NOT_NULL(b.chunked.error);
+}
+
+
 SL_UNIT_SUITE(sl_http_parse,
     { "methods", test_http_methods },
     { "request line invalid", test_http_request_line_invalid },
@@ -1208,4 +1294,5 @@ SL_UNIT_SUITE(sl_http_parse,
     { "chunked splits", test_http_chunked_splits },
     { "chunked", test_http_chunked },
     { "chunked invalid", test_http_chunked_invalid },
-    { "chunked too large", test_http_chunked_too_large })
+    { "chunked too large", test_http_chunked_too_large },
+    { "bodies by length, chunks, close", test_http_body })
