@@ -219,8 +219,8 @@ sl_auth_users_read(sl_pool_t *pool, const sl_str_t *name, u_char *err,
         err[0] = '\0';
     }
 
-    if (sl_read_whole_file(name, SL_AUTH_USERS_MAX_SIZE, "users file", &buf, &len,
-                           err, size)
+    if (sl_read_whole_file(name, SL_AUTH_USERS_MAX_SIZE, "users file", &buf,
+                           &len, err, size)
         != SL_OK)
     {
         return NULL;

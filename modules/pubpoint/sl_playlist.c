@@ -230,8 +230,8 @@ sl_playlist_read(sl_pool_t *pool, const sl_str_t *name, u_char *err,
         err[0] = '\0';
     }
 
-    if (sl_read_whole_file(name, SL_PLAYLIST_MAX_SIZE, "playlist", &buf, &len,
-                           err, size)
+    if (sl_read_whole_file(name, SL_PLAYLIST_MAX_SIZE, "playlist", &buf,
+                           &len, err, size)
         != SL_OK)
     {
         return NULL;
