@@ -47,26 +47,20 @@
  */
 
 #include <errno.h>
-#include <math.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "sl_load_common.h"
 
 
 #define SL_URL_LEN    512
 #define SL_HEAD_MAX   8192
-#define SL_TICK       0.05
 #define SL_STALL      2.0
 
 
@@ -80,8 +74,9 @@ enum {
 
 /* failure kinds; status codes are counted apart */
 enum {
-    E_NONE = 0, E_SOCKET, E_EMFILE, E_CONNECT, E_TIMEOUT, E_CLOSED,
-    E_RESET, E_BAD_ANSWER, E_NO_DATA, E_STALLED, E_DEADLINE, E_STATUS,
+    E_NONE = 0, E_SOCKET = SL_LOAD_E_SOCKET, E_EMFILE = SL_LOAD_E_EMFILE,
+    E_CONNECT = SL_LOAD_E_CONNECT, E_TIMEOUT, E_CLOSED, E_RESET,
+    E_BAD_ANSWER, E_NO_DATA, E_STALLED, E_DEADLINE, E_STATUS,
     E_NKINDS
 };
 
@@ -115,66 +110,41 @@ typedef struct {
 } sl_listener_t;
 
 
+static sl_load_conf_t  load = {
+    .ramp = 500, .duration = 30, .timeout = 10, .tolerance = 0.95,
+    .bitrate = 128000, .sources = 8,
+};
+
 static struct {
-    char        url[SL_URL_LEN];
-    char        host[256];
-    char        port[16];
     char        path[SL_URL_LEN];
     char        dump[SL_URL_LEN];
     int         listeners;
     int         icy;
     int         lowat;
-    int         sources;
-    double      ramp;
-    double      duration;
-    double      timeout;
-    double      tolerance;
     double      warmup;
-    double      bitrate;
 } conf = {
-    .listeners = 10, .ramp = 500, .duration = 30, .timeout = 10,
-    .tolerance = 0.95, .warmup = 2, .bitrate = 128000, .lowat = 8192,
-    .sources = 8,
+    .listeners = 10, .warmup = 2, .lowat = 8192,
 };
 
-static struct sockaddr_storage  sl_addr;
-static socklen_t                sl_addr_len;
-static int                      sl_loopback;    /* the server is 127/8 */
+const char  sl_load_name[] = "sl_http_load";
+const char  sl_load_usage_text[] =
+    "usage: sl_http_load --url http://HOST:PORT/PATH [--listeners N]\n"
+    "           [--ramp PER_S] [--duration S] [--bitrate BPS]\n"
+    "           [--timeout S] [--tolerance F] [--warmup S]\n"
+    "           [--lowat BYTES] [--icy] [--sources K] [--dump FILE]\n";
+
+static sl_load_server_t         sl_server;
+static sl_load_run_t            sl_run;
 static int                      sl_ep;
 static sl_listener_t           *sl_listeners;
 static int                      sl_nlisteners;
-static double                   sl_t_end;
 static char                     sl_request[1024];
 static int                      sl_request_len;
 static uint64_t                 sl_errors[E_NKINDS];
-static uint64_t                 sl_statuses[600];
+static uint64_t                 sl_statuses[SL_LOAD_STATUSES];
 static char                     sl_type[64];
 static uint32_t                 sl_metaint_seen;
 static unsigned char            sl_buf[256 * 1024];
-
-
-static double
-sl_now(void)
-{
-    struct timespec  ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-
-static void
-sl_die(const char *fmt, ...)
-{
-    va_list  ap;
-
-    va_start(ap, fmt);
-    fprintf(stderr, "sl_http_load: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    exit(2);
-}
 
 
 /* ends a listener: a failure of KIND (E_NONE after the judgement) */
@@ -203,52 +173,26 @@ sl_finish(sl_listener_t *l, int kind)
 
 
 static void
-sl_connect(sl_listener_t *l, double now)
+sl_connect(int i, double now)
 {
-    int                 fd, one;
+    int                 fd, kind;
+    sl_listener_t      *l;
     struct epoll_event  ev;
-    struct sockaddr_in  sin;
 
+    l = &sl_listeners[i];
     l->t_start = now;
     l->state = ST_CONNECT;
 
-    fd = socket(sl_addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                0);
+    fd = sl_load_connect(&sl_server, i, load.sources, &kind);
     if (fd < 0) {
-        l->state = ST_DONE;
-        l->error = errno == EMFILE || errno == ENFILE ? E_EMFILE : E_SOCKET;
+        sl_finish(l, kind);
         return;
     }
 
-    one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     l->fd = fd;
 
-    if (sl_loopback && conf.sources > 1) {
-        /* the port is chosen by connect(), for the whole 4-tuple */
-        setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
-                   sizeof(one));
-
-        memset(&sin, 0, sizeof(sin));
-        sin.sin_family = AF_INET;
-        sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK
-                                    + (l - sl_listeners) % conf.sources);
-
-        if (bind(fd, (struct sockaddr *) &sin, sizeof(sin)) < 0) {
-            sl_finish(l, E_SOCKET);
-            return;
-        }
-    }
-
-    if (connect(fd, (struct sockaddr *) &sl_addr, sl_addr_len) < 0
-        && errno != EINPROGRESS)
-    {
-        sl_finish(l, E_CONNECT);
-        return;
-    }
-
     ev.events = EPOLLOUT;
-    ev.data.u64 = (uint64_t) (l - sl_listeners);
+    ev.data.u64 = (uint64_t) i;
     epoll_ctl(sl_ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
@@ -270,7 +214,7 @@ sl_connected(sl_listener_t *l)
     }
 
     l->connected = 1;
-    l->t_conn = sl_now();
+    l->t_conn = sl_load_now();
 
     n = send(l->fd, sl_request, sl_request_len, MSG_NOSIGNAL);
     if (n != sl_request_len) {
@@ -544,10 +488,7 @@ sl_read_head(sl_listener_t *l, double now)
     ssize_t   n;
 
     if (l->head == NULL) {
-        l->head = malloc(SL_HEAD_MAX);
-        if (l->head == NULL) {
-            sl_die("out of memory");
-        }
+        l->head = sl_load_realloc(NULL, SL_HEAD_MAX);
     }
 
     n = recv(l->fd, l->head + l->head_len, SL_HEAD_MAX - 1 - l->head_len, 0);
@@ -705,7 +646,7 @@ sl_judge(sl_listener_t *l, double now)
         window = now - l->t_snap;
         l->rt = window >= 1.0
                 && (l->bytes - l->snap_bytes) * 8.0
-                   >= conf.tolerance * conf.bitrate * window;
+                   >= load.tolerance * load.bitrate * window;
     }
 
     sl_finish(l, E_NONE);
@@ -726,7 +667,7 @@ sl_tick(double now)
 
         case ST_CONNECT:
         case ST_HEAD:
-            if (now - l->t_start > conf.timeout) {
+            if (now - l->t_start > load.timeout) {
                 sl_finish(l, l->state == ST_CONNECT ? E_CONNECT : E_TIMEOUT);
             }
 
@@ -739,13 +680,13 @@ sl_tick(double now)
             continue;
         }
 
-        if (now >= sl_t_end) {
+        if (now >= sl_run.t_end) {
             sl_judge(l, now);
             continue;
         }
 
         if (l->t_first == 0) {
-            if (now - l->t_start > conf.timeout) {
+            if (now - l->t_start > load.timeout) {
                 sl_finish(l, E_TIMEOUT);
             }
 
@@ -763,61 +704,21 @@ sl_tick(double now)
 }
 
 
-static int
-sl_cmp(const void *a, const void *b)
-{
-    double  x = *(const double *) a, y = *(const double *) b;
-
-    return (x > y) - (x < y);
-}
-
-
-/* the nearest-rank percentile Q of the N sorted values V */
-static double
-sl_pct(const double *v, int n, double q)
-{
-    int  i;
-
-    if (n == 0) {
-        return -1;
-    }
-
-    i = (int) ceil(q * n) - 1;
-    return v[i < 0 ? 0 : i];
-}
-
-
-/* a percentile as JSON text in BUF, null without values */
-static const char *
-sl_num(const double *v, int n, double q, const char *fmt, char *buf)
-{
-    if (n == 0) {
-        return "null";
-    }
-
-    snprintf(buf, 32, fmt, sl_pct(v, n, q));
-    return buf;
-}
-
-
 static void
 sl_report(double wall)
 {
-    int             i, k, nlat, nconn, nrate, connected, answered, held, rt;
-    int             failed, first;
-    char            p50[32], p99[32], pmax[32], r0[32], r50[32];
-    char            c50[32], c99[32], cmax[32];
+    int             i, nlat, nconn, nrate, connected, answered, held, rt;
+    int             failed;
+    char            r0[32], r50[32], jlat[160], jconn[160];
     double         *lat, *conn, *rate, secs;
+    size_t          size;
     uint64_t        bytes, meta, frames, resyncs;
     sl_listener_t  *l;
-    struct rusage   ru;
 
-    lat = malloc(sizeof(double) * (sl_nlisteners + 1));
-    conn = malloc(sizeof(double) * (sl_nlisteners + 1));
-    rate = malloc(sizeof(double) * (sl_nlisteners + 1));
-    if (lat == NULL || conn == NULL || rate == NULL) {
-        sl_die("out of memory");
-    }
+    size = sizeof(double) * (sl_nlisteners + 1);
+    lat = sl_load_realloc(NULL, size);
+    conn = sl_load_realloc(NULL, size);
+    rate = sl_load_realloc(NULL, size);
 
     nlat = nconn = nrate = connected = answered = held = rt = failed = 0;
     bytes = meta = frames = resyncs = 0;
@@ -857,71 +758,47 @@ sl_report(double wall)
 
         if (l->t_snap > 0 && l->t_stop > l->t_snap) {
             rate[nrate++] = (l->bytes - l->snap_bytes) * 8.0
-                            / (l->t_stop - l->t_snap) / conf.bitrate;
+                            / (l->t_stop - l->t_snap) / load.bitrate;
         }
     }
 
-    qsort(lat, nlat, sizeof(double), sl_cmp);
-    qsort(conn, nconn, sizeof(double), sl_cmp);
-    qsort(rate, nrate, sizeof(double), sl_cmp);
+    sl_load_sort(lat, nlat);
+    sl_load_sort(conn, nconn);
+    sl_load_sort(rate, nrate);
 
     printf("{\"mode\":\"http\",\"url\":\"%s\",\"icy\":%s,"
            "\"listeners\":%d,\"ramp\":%g,\"duration\":%g,\"bitrate\":%.0f,"
            "\"tolerance\":%g,\"warmup_s\":%g,\"lowat\":%d,\"wall_s\":%.3f,",
-           conf.url, conf.icy ? "true" : "false", sl_nlisteners, conf.ramp,
-           conf.duration, conf.bitrate, conf.tolerance, conf.warmup,
+           load.url, conf.icy ? "true" : "false", sl_nlisteners, load.ramp,
+           load.duration, load.bitrate, load.tolerance, conf.warmup,
            conf.lowat, wall);
 
     printf("\"attempted\":%d,\"connected\":%d,\"answered\":%d,\"held\":%d,"
            "\"failed\":%d,\"realtime_ok\":%d,"
-           "\"first_byte_ms\":{\"n\":%d,\"p50\":%s,\"p99\":%s,\"max\":%s},"
-           "\"connect_ms\":{\"n\":%d,\"p50\":%s,\"p99\":%s,\"max\":%s},"
+           "\"first_byte_ms\":%s,\"connect_ms\":%s,"
            "\"rate_ratio\":{\"n\":%d,\"min\":%s,\"p50\":%s},"
            "\"listener_seconds\":%.1f,\"audio_bytes\":%llu,"
            "\"meta_bytes\":%llu,\"content_type\":\"%s\",\"icy_metaint\":%u,"
            "\"mp3_frames\":%llu,\"mp3_resyncs\":%llu,",
-           sl_nlisteners, connected, answered, held, failed, rt, nlat,
-           sl_num(lat, nlat, 0.50, "%.2f", p50),
-           sl_num(lat, nlat, 0.99, "%.2f", p99),
-           sl_num(lat, nlat, 1.0, "%.2f", pmax), nconn,
-           sl_num(conn, nconn, 0.50, "%.2f", c50),
-           sl_num(conn, nconn, 0.99, "%.2f", c99),
-           sl_num(conn, nconn, 1.0, "%.2f", cmax), nrate,
-           sl_num(rate, nrate, 0.0, "%.4f", r0),
-           sl_num(rate, nrate, 0.5, "%.4f", r50), secs,
+           sl_nlisteners, connected, answered, held, failed, rt,
+           sl_load_json_ms(lat, nlat, jlat, sizeof(jlat)),
+           sl_load_json_ms(conn, nconn, jconn, sizeof(jconn)), nrate,
+           sl_load_num(rate, nrate, 0.0, "%.4f", r0),
+           sl_load_num(rate, nrate, 0.5, "%.4f", r50), secs,
            (unsigned long long) bytes, (unsigned long long) meta, sl_type,
            sl_metaint_seen, (unsigned long long) frames,
            (unsigned long long) resyncs);
 
-    printf("\"errors\":{");
-    first = 1;
-    for (k = 1; k < E_NKINDS; k++) {
-        if (k != E_STATUS && sl_errors[k] > 0) {
-            printf("%s\"%s\":%llu", first ? "" : ",", sl_error_names[k],
-                   (unsigned long long) sl_errors[k]);
-            first = 0;
-        }
-    }
-
-    for (k = 0; k < 600; k++) {
-        if (sl_statuses[k] > 0) {
-            printf("%s\"status_%d\":%llu", first ? "" : ",", k,
-                   (unsigned long long) sl_statuses[k]);
-            first = 0;
-        }
-    }
-
-    getrusage(RUSAGE_SELF, &ru);
-    printf("},\"client_cpu_s\":%.2f}\n",
-           ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
-           + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+    sl_load_print_errors(sl_errors, sl_error_names, E_NKINDS, E_STATUS,
+                         sl_statuses);
+    printf("}\n");
 
     fprintf(stderr, "sl_http_load: N=%d: connected %d, held %d, failed %d, "
             "realtime %d, first byte p50 %.1f ms p99 %.1f ms (connect p99 "
             "%.1f ms), MP3 resyncs %llu\n",
             sl_nlisteners, connected, held, failed, rt,
-            sl_pct(lat, nlat, 0.50), sl_pct(lat, nlat, 0.99),
-            sl_pct(conn, nconn, 0.99),
+            sl_load_pct(lat, nlat, 0.50), sl_load_pct(lat, nlat, 0.99),
+            sl_load_pct(conn, nconn, 0.99),
             (unsigned long long) resyncs);
 
     free(lat);
@@ -940,7 +817,7 @@ sl_dump(double t0)
 
     f = fopen(conf.dump, "w");
     if (f == NULL) {
-        sl_die("%s: %s", conf.dump, strerror(errno));
+        sl_load_die("%s: %s", conf.dump, strerror(errno));
     }
 
     for (i = 0; i < sl_nlisteners; i++) {
@@ -956,258 +833,87 @@ sl_dump(double t0)
 }
 
 
+/* the server and the request, the same for every listener */
 static void
 sl_parse_url(void)
 {
-    int               rc;
-    char             *p, *slash, *colon;
-    struct addrinfo   hints, *res;
+    const char  *path;
 
-    if (strncasecmp(conf.url, "http://", 7) != 0) {
-        sl_die("--url must be http://host[:port]/path");
-    }
-
-    p = conf.url + 7;
-    slash = strchr(p, '/');
-    if (slash == NULL) {
-        slash = p + strlen(p);
-    }
-
-    snprintf(conf.path, sizeof(conf.path), "%s", *slash ? slash : "/");
-    snprintf(conf.host, sizeof(conf.host), "%.*s", (int) (slash - p), p);
-    snprintf(conf.port, sizeof(conf.port), "80");
-
-    colon = strrchr(conf.host, ':');
-    if (colon != NULL && strchr(conf.host, ']') < colon) {
-        snprintf(conf.port, sizeof(conf.port), "%s", colon + 1);
-        *colon = '\0';
-    }
-
-    if (conf.host[0] == '[') {
-        memmove(conf.host, conf.host + 1, strlen(conf.host));
-        conf.host[strcspn(conf.host, "]")] = '\0';
-    }
-
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_socktype = SOCK_STREAM;
-
-    rc = getaddrinfo(conf.host, conf.port, &hints, &res);
-    if (rc != 0) {
-        sl_die("%s: %s", conf.host, gai_strerror(rc));
-    }
-
-    memcpy(&sl_addr, res->ai_addr, res->ai_addrlen);
-    sl_addr_len = res->ai_addrlen;
-    freeaddrinfo(res);
-
-    sl_loopback = sl_addr.ss_family == AF_INET
-                  && (ntohl(((struct sockaddr_in *) &sl_addr)->sin_addr.s_addr)
-                      >> 24) == 127;
+    path = sl_load_parse_url(load.url, "http://", "80", &sl_server);
+    snprintf(conf.path, sizeof(conf.path), "%s", *path ? path : "/");
 
     sl_request_len = snprintf(sl_request, sizeof(sl_request),
                               "GET %s HTTP/1.0\r\nHost: %s:%s\r\n"
                               "User-Agent: sl_http_load\r\n%s\r\n",
-                              conf.path, conf.host, conf.port,
+                              conf.path, sl_server.host, sl_server.port,
                               conf.icy ? "Icy-MetaData: 1\r\n" : "");
     if (sl_request_len >= (int) sizeof(sl_request)) {
-        sl_die("the URL is too long");
+        sl_load_die("the URL is too long");
     }
-}
-
-
-/* raises the descriptor limit to what N listeners need, as far as allowed */
-static void
-sl_rlimit(int n)
-{
-    rlim_t         want;
-    struct rlimit  rl;
-
-    want = (rlim_t) n + 64;
-
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want) {
-        return;
-    }
-
-    rl.rlim_cur = want;
-    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
-        rl.rlim_max = want;
-        if (setrlimit(RLIMIT_NOFILE, &rl) == 0) {
-            return;
-        }
-
-        getrlimit(RLIMIT_NOFILE, &rl);
-        rl.rlim_cur = rl.rlim_max;
-        fprintf(stderr, "sl_http_load: descriptors limited to %llu\n",
-                (unsigned long long) rl.rlim_max);
-    }
-
-    setrlimit(RLIMIT_NOFILE, &rl);
-}
-
-
-static void
-sl_usage(void)
-{
-    fprintf(stderr,
-        "usage: sl_http_load --url http://HOST:PORT/PATH [--listeners N]\n"
-        "           [--ramp PER_S] [--duration S] [--bitrate BPS]\n"
-        "           [--timeout S] [--tolerance F] [--warmup S]\n"
-        "           [--lowat BYTES] [--icy] [--sources K] [--dump FILE]\n");
-    exit(2);
 }
 
 
 static void
 sl_options(int argc, char **argv)
 {
-    int          i;
-    const char  *o, *v;
+    sl_load_opt_t  opts[] = {
+        { "--icy", SL_LOAD_OPT_FLAG, &conf.icy, 0, NULL },
+        { "--listeners", SL_LOAD_OPT_INT, &conf.listeners, 0, NULL },
+        { "--warmup", SL_LOAD_OPT_DOUBLE, &conf.warmup, 0, NULL },
+        { "--lowat", SL_LOAD_OPT_INT, &conf.lowat, 0, NULL },
+        { "--dump", SL_LOAD_OPT_STR, conf.dump, sizeof(conf.dump), NULL },
+        { NULL, 0, NULL, 0, NULL }
+    };
 
-    for (i = 1; i < argc; i++) {
-        o = argv[i];
-        if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
-            sl_usage();
-        }
+    sl_load_options(argc, argv, &load, opts);
 
-        if (strcmp(o, "--icy") == 0) {
-            conf.icy = 1;
-            continue;
-        }
-
-        if (i + 1 >= argc) {
-            sl_die("%s needs a value", o);
-        }
-
-        v = argv[++i];
-
-        if (strcmp(o, "--url") == 0) {
-            snprintf(conf.url, sizeof(conf.url), "%s", v);
-
-        } else if (strcmp(o, "--listeners") == 0) {
-            conf.listeners = atoi(v);
-
-        } else if (strcmp(o, "--ramp") == 0) {
-            conf.ramp = atof(v);
-
-        } else if (strcmp(o, "--duration") == 0) {
-            conf.duration = atof(v);
-
-        } else if (strcmp(o, "--timeout") == 0) {
-            conf.timeout = atof(v);
-
-        } else if (strcmp(o, "--tolerance") == 0) {
-            conf.tolerance = atof(v);
-
-        } else if (strcmp(o, "--warmup") == 0) {
-            conf.warmup = atof(v);
-
-        } else if (strcmp(o, "--bitrate") == 0) {
-            conf.bitrate = atof(v);
-
-        } else if (strcmp(o, "--lowat") == 0) {
-            conf.lowat = atoi(v);
-
-        } else if (strcmp(o, "--sources") == 0) {
-            conf.sources = atoi(v);
-
-        } else if (strcmp(o, "--dump") == 0) {
-            snprintf(conf.dump, sizeof(conf.dump), "%s", v);
-
-        } else {
-            sl_usage();
-        }
-    }
-
-    if (conf.url[0] == '\0') {
-        sl_usage();
-    }
-
-    if (conf.listeners <= 0 || conf.listeners > 1000000 || conf.ramp <= 0
-        || conf.duration < 0 || conf.duration > 86400 || conf.timeout <= 0
-        || conf.tolerance <= 0 || conf.warmup < 0 || conf.bitrate <= 0
-        || conf.lowat < 0 || conf.lowat > 1024 * 1024 || conf.sources < 1
-        || conf.sources > 254)
+    if (conf.listeners <= 0 || conf.listeners > 1000000 || conf.warmup < 0
+        || load.bitrate <= 0 || conf.lowat < 0 || conf.lowat > 1024 * 1024)
     {
-        sl_die("bad option value");
+        sl_load_die("bad option value");
     }
+}
+
+
+static int
+sl_done(int i)
+{
+    return sl_listeners[i].state == ST_DONE;
 }
 
 
 int
 main(int argc, char **argv)
 {
-    int                 i, n, started, live;
-    double              t0, now, next_tick, hard_end, wait, ns;
-    struct epoll_event  evs[1024];
+    int  i;
 
     sl_options(argc, argv);
     sl_parse_url();
-    sl_rlimit(conf.listeners);
+    sl_load_rlimit(conf.listeners);
 
     sl_nlisteners = conf.listeners;
-    sl_listeners = calloc(sl_nlisteners, sizeof(sl_listener_t));
-    if (sl_listeners == NULL) {
-        sl_die("out of memory");
-    }
+    sl_listeners = sl_load_calloc(sl_nlisteners, sizeof(sl_listener_t));
 
     for (i = 0; i < sl_nlisteners; i++) {
         sl_listeners[i].fd = -1;
     }
 
-    sl_ep = epoll_create1(EPOLL_CLOEXEC);
-    if (sl_ep < 0) {
-        sl_die("epoll_create1: %s", strerror(errno));
-    }
+    sl_ep = sl_load_epoll();
 
-    t0 = sl_now();
-    sl_t_end = t0 + sl_nlisteners / conf.ramp + conf.duration;
-    hard_end = sl_t_end + conf.timeout + 5;
-    started = 0;
-    next_tick = t0;
+    sl_run.ep = sl_ep;
+    sl_run.n = sl_nlisteners;
+    sl_run.ramp = load.ramp;
+    sl_run.start = sl_connect;
+    sl_run.tick = sl_tick;
+    sl_run.done = sl_done;
+    sl_run.event = sl_event;
 
-    for ( ;; ) {
-        now = sl_now();
+    sl_load_run(&sl_run, load.duration, load.timeout + 5);
 
-        /* the ramp: listener i starts at t0 + i / ramp */
-        while (started < sl_nlisteners && now >= t0 + started / conf.ramp) {
-            sl_connect(&sl_listeners[started++], now);
-        }
-
-        if (now >= next_tick) {
-            sl_tick(now);
-            next_tick = now + SL_TICK;
-
-            live = 0;
-            for (i = 0; i < sl_nlisteners; i++) {
-                live += sl_listeners[i].state != ST_DONE;
-            }
-
-            if ((live == 0 && started == sl_nlisteners) || now > hard_end) {
-                break;
-            }
-        }
-
-        wait = next_tick - now;
-        if (started < sl_nlisteners) {
-            ns = t0 + started / conf.ramp - now;
-            if (ns < wait) {
-                wait = ns;
-            }
-        }
-
-        n = epoll_wait(sl_ep, evs, 1024, wait > 0 ? (int) (wait * 1000) + 1
-                                                  : 0);
-        now = sl_now();
-
-        for (i = 0; i < n; i++) {
-            sl_event(evs[i].data.u64, evs[i].events, now);
-        }
-    }
-
-    sl_report(sl_now() - t0);
+    sl_report(sl_load_now() - sl_run.t0);
 
     if (conf.dump[0] != '\0') {
-        sl_dump(t0);
+        sl_dump(sl_run.t0);
     }
 
     for (i = 0; i < sl_nlisteners; i++) {

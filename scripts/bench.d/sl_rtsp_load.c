@@ -26,23 +26,15 @@
  */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <math.h>
-#include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "sl_load_common.h"
 #include "sl_rtsp_load.h"
 
 
@@ -68,8 +60,9 @@ enum {
 
 /* failure kinds; status codes are counted apart */
 enum {
-    E_NONE = 0, E_SOCKET, E_EMFILE, E_CONNECT, E_TIMEOUT, E_CLOSED,
-    E_RESET, E_BAD_ANSWER, E_CSEQ, E_SDP, E_TRANSPORT, E_UDP_PORTS,
+    E_NONE = 0, E_SOCKET = SL_LOAD_E_SOCKET, E_EMFILE = SL_LOAD_E_EMFILE,
+    E_CONNECT = SL_LOAD_E_CONNECT, E_TIMEOUT, E_CLOSED, E_RESET,
+    E_BAD_ANSWER, E_CSEQ, E_SDP, E_TRANSPORT, E_UDP_PORTS,
     E_NO_DATA, E_STALLED, E_LATE, E_DEADLINE, E_STATUS, E_NKINDS
 };
 
@@ -117,66 +110,42 @@ typedef struct {
 } sl_session_t;
 
 
-static struct {
-    char                     url[SL_URL_LEN];
-    char                     host[256];
-    char                     port[16];
-    int                      sessions;
-    int                      idle;
-    double                   ramp;
-    double                   duration;
-    double                   timeout;
-    double                   tolerance;
-    double                   bitrate;
-    int                      udp;
-    int                      live;
-    int                      sources;
-    unsigned                 udp_base;
-} conf = {
-    .sessions = 10, .ramp = 100, .duration = 20, .timeout = 10,
-    .tolerance = 0.95, .udp_base = 40000, .sources = 8,
+static sl_load_conf_t  load = {
+    .ramp = 100, .duration = 20, .timeout = 10, .tolerance = 0.95,
+    .sources = 8,
 };
 
-static struct sockaddr_storage  sl_addr;
-static socklen_t                sl_addr_len;
-static int                      sl_loopback;    /* the server is 127/8 */
+static struct {
+    int                      sessions;
+    int                      idle;
+    int                      udp;
+    int                      live;
+    unsigned                 udp_base;
+} conf = {
+    .sessions = 10, .udp_base = 40000,
+};
+
+const char  sl_load_name[] = "sl_rtsp_load";
+const char  sl_load_usage_text[] =
+    "usage: sl_rtsp_load --url rtsp://HOST:PORT/PATH [--sessions N]\n"
+    "           [--ramp PER_S] [--duration S] [--transport tcp|udp]\n"
+    "           [--bitrate BPS] [--timeout S] [--tolerance F]\n"
+    "           [--udp-base PORT] [--idle N] [--live] [--sources K]\n";
+
+static sl_load_server_t         sl_server;
+static sl_load_run_t            sl_run;
 static int                      sl_ep;
 static unsigned                 sl_next_port;
 static sl_session_t            *sl_sessions;
 static int                      sl_nsessions;
-static double                   sl_t_end;
 static uint64_t                 sl_errors[E_NKINDS];
-static uint64_t                 sl_statuses[600];
+static uint64_t                 sl_statuses[SL_LOAD_STATUSES];
 static uint64_t                 sl_warn_no_rtp_info, sl_warn_no_range,
                                 sl_warn_no_timeout, sl_keepalives,
                                 sl_server_requests;
 static double                   sl_range_end = -1;
 static char                     sl_codecs[128];
 static unsigned char            sl_udp_buf[65536];
-
-
-static double
-sl_now(void)
-{
-    struct timespec  ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-
-static void
-sl_die(const char *fmt, ...)
-{
-    va_list  ap;
-
-    va_start(ap, fmt);
-    fprintf(stderr, "sl_rtsp_load: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    exit(2);
-}
 
 
 static void
@@ -293,14 +262,11 @@ sl_request(sl_session_t *s, const char *method, const char *url,
     }
 
     s->req = req;
-    s->t_deadline = now + conf.timeout;
+    s->t_deadline = now + load.timeout;
 
     if (s->out != NULL) {
         /* the rest of a keep-alive is still queued: queue behind it */
-        s->out = realloc(s->out, s->out_len + n);
-        if (s->out == NULL) {
-            sl_die("out of memory");
-        }
+        s->out = sl_load_realloc(s->out, s->out_len + n);
 
         memcpy(s->out + s->out_len, buf, n);
         s->out_len += n;
@@ -318,10 +284,7 @@ sl_request(sl_session_t *s, const char *method, const char *url,
     }
 
     if (w < n) {
-        s->out = malloc(n - w);
-        if (s->out == NULL) {
-            sl_die("out of memory");
-        }
+        s->out = sl_load_realloc(NULL, n - w);
 
         memcpy(s->out, buf + w, n - w);
         s->out_len = n - w;
@@ -431,53 +394,28 @@ sl_send_setup(sl_session_t *s, double now)
 
 
 static void
-sl_connect(sl_session_t *s, double now)
+sl_connect(int i, double now)
 {
-    int                 fd, one;
+    int                 fd, kind;
+    sl_session_t       *s;
     struct epoll_event  ev;
-    struct sockaddr_in  sin;
 
+    s = &sl_sessions[i];
     s->t_start = now;
     s->state = ST_CONNECT;
-    s->t_deadline = now + conf.timeout;
-
-    fd = socket(sl_addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                0);
-    if (fd < 0) {
-        s->state = ST_DONE;
-        s->error = errno == EMFILE ? E_EMFILE : E_SOCKET;
-        return;
-    }
-
-    one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    s->fd = fd;
+    s->t_deadline = now + load.timeout;
 
     /* not over UDP: the server sends RTP to the source address */
-    if (sl_loopback && !conf.udp && conf.sources > 1) {
-        setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
-                   sizeof(one));
-
-        memset(&sin, 0, sizeof(sin));
-        sin.sin_family = AF_INET;
-        sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK
-                                    + (s - sl_sessions) % conf.sources);
-
-        if (bind(fd, (struct sockaddr *) &sin, sizeof(sin)) < 0) {
-            sl_finish(s, E_SOCKET);
-            return;
-        }
-    }
-
-    if (connect(fd, (struct sockaddr *) &sl_addr, sl_addr_len) < 0
-        && errno != EINPROGRESS)
-    {
-        sl_finish(s, E_CONNECT);
+    fd = sl_load_connect(&sl_server, i, conf.udp ? 1 : load.sources, &kind);
+    if (fd < 0) {
+        sl_finish(s, kind);
         return;
     }
 
+    s->fd = fd;
+
     ev.events = EPOLLIN | EPOLLOUT;
-    ev.data.u64 = (uint64_t) (s - sl_sessions) << 8;
+    ev.data.u64 = (uint64_t) i << 8;
     epoll_ctl(sl_ep, EPOLL_CTL_ADD, fd, &ev);
     s->out_armed = 1;
 }
@@ -615,7 +553,7 @@ sl_answer(sl_session_t *s, const char *hdr, size_t hlen, const char *body,
         }
 
         s->state = ST_DESCRIBE;
-        sl_request(s, "DESCRIBE", conf.url, "Accept: application/sdp\r\n",
+        sl_request(s, "DESCRIBE", load.url, "Accept: application/sdp\r\n",
                    REQ_MAIN, now);
         return;
 
@@ -625,12 +563,9 @@ sl_answer(sl_session_t *s, const char *hdr, size_t hlen, const char *body,
         return;
 
     case ST_DESCRIBE:
-        s->sdp = malloc(sizeof(sl_sdp_t));
-        if (s->sdp == NULL) {
-            sl_die("out of memory");
-        }
+        s->sdp = sl_load_realloc(NULL, sizeof(sl_sdp_t));
 
-        base = a.base[0] ? a.base : conf.url;
+        base = a.base[0] ? a.base : load.url;
         if (sl_parse_sdp(body, blen, base, s->sdp) == 0) {
             sl_finish(s, E_SDP);
             return;
@@ -837,10 +772,7 @@ sl_read(sl_session_t *s, double now, int rounds)
                 return;
             }
 
-            s->in = realloc(s->in, s->in_cap);
-            if (s->in == NULL) {
-                sl_die("out of memory");
-            }
+            s->in = sl_load_realloc(s->in, s->in_cap);
         }
 
         n = recv(s->fd, s->in + s->in_len, s->in_cap - s->in_len, 0);
@@ -922,7 +854,7 @@ sl_event(uint64_t data, uint32_t events, double now)
 
         sl_arm(s, 0);
         s->state = ST_OPTIONS;
-        sl_request(s, "OPTIONS", conf.url, "", REQ_MAIN, now);
+        sl_request(s, "OPTIONS", load.url, "", REQ_MAIN, now);
         return;
     }
 
@@ -983,14 +915,14 @@ sl_judge(sl_session_t *s, double now)
             bytes += t->bytes;
             span = t->clock_rate
                    ? (double) (t->ts_max - t->ts_min) / t->clock_rate : 0;
-            if (t->packets == 0 || span < conf.tolerance * elapsed) {
+            if (t->packets == 0 || span < load.tolerance * elapsed) {
                 ok = 0;
             }
         }
 
         s->rt_ts = ok;
-        s->rt_bytes = conf.bitrate <= 0
-                      || bytes * 8.0 >= conf.tolerance * conf.bitrate * elapsed;
+        s->rt_bytes = load.bitrate <= 0
+                      || bytes * 8.0 >= load.tolerance * load.bitrate * elapsed;
     }
 
     s->state = ST_TEARDOWN;
@@ -1022,7 +954,7 @@ sl_tick(double now)
             continue;
         }
 
-        if (now < sl_t_end) {
+        if (now < sl_run.t_end) {
             if (s->state == ST_PLAYING && s->req == REQ_NONE
                 && now >= s->t_keepalive)
             {
@@ -1038,7 +970,7 @@ sl_tick(double now)
         if (conf.idle) {
             if (s->state == ST_IDLE) {
                 s->state = ST_OPTIONS2;
-                sl_request(s, "OPTIONS", conf.url, "", REQ_MAIN, now);
+                sl_request(s, "OPTIONS", load.url, "", REQ_MAIN, now);
 
             } else if (s->state != ST_OPTIONS2) {
                 sl_finish(s, E_LATE);
@@ -1054,57 +986,16 @@ sl_tick(double now)
 }
 
 
-static int
-sl_cmp(const void *a, const void *b)
-{
-    double  x = *(const double *) a, y = *(const double *) b;
-
-    return (x > y) - (x < y);
-}
-
-
-/* the nearest-rank percentile Q of the N sorted values V */
-static double
-sl_pct(const double *v, int n, double q)
-{
-    int  i;
-
-    if (n == 0) {
-        return -1;
-    }
-
-    i = (int) ceil(q * n) - 1;
-    return v[i < 0 ? 0 : i];
-}
-
-
-/* a percentile in milliseconds as JSON text in BUF, null without values */
-static const char *
-sl_ms(const double *v, int n, double q, char *buf)
-{
-    if (n == 0) {
-        return "null";
-    }
-
-    snprintf(buf, 32, "%.2f", sl_pct(v, n, q));
-    return buf;
-}
-
-
 static void
 sl_report(double wall)
 {
-    char           p50[32], p99[32], pmax[32], range[32];
-    struct rusage  ru;
-    int            i, k, n, held, rt, rt_b, rt_t, failed, first, a1;
+    char           range[32], jlat[160];
+    int            i, k, n, held, rt, rt_b, rt_t, failed, a1;
     double        *lat, secs;
     uint64_t       packets, bytes, gaps, reord;
     sl_session_t  *s;
 
-    lat = malloc(sizeof(double) * (sl_nsessions + 1));
-    if (lat == NULL) {
-        sl_die("out of memory");
-    }
+    lat = sl_load_realloc(NULL, sizeof(double) * (sl_nsessions + 1));
 
     n = held = rt = rt_b = rt_t = failed = a1 = 0;
     packets = bytes = gaps = reord = 0;
@@ -1151,7 +1042,7 @@ sl_report(double wall)
         rt += s->rt_bytes && s->rt_ts;
     }
 
-    qsort(lat, n, sizeof(double), sl_cmp);
+    sl_load_sort(lat, n);
 
     /* a=range:npt=0- (open end, as for live or shared media) is null */
     snprintf(range, sizeof(range), "%g", sl_range_end);
@@ -1162,9 +1053,9 @@ sl_report(double wall)
     printf("{\"mode\":\"%s\",\"url\":\"%s\",\"transport\":\"%s\","
            "\"live\":%s,\"sessions\":%d,\"ramp\":%g,\"duration\":%g,"
            "\"bitrate\":%.0f,\"tolerance\":%g,\"wall_s\":%.3f,",
-           conf.idle ? "idle" : "play", conf.url, conf.udp ? "udp" : "tcp",
-           conf.live ? "true" : "false", sl_nsessions, conf.ramp,
-           conf.duration, conf.bitrate, conf.tolerance, wall);
+           conf.idle ? "idle" : "play", load.url, conf.udp ? "udp" : "tcp",
+           conf.live ? "true" : "false", sl_nsessions, load.ramp,
+           load.duration, load.bitrate, load.tolerance, wall);
 
     if (conf.idle) {
         a1 = 0;
@@ -1180,42 +1071,21 @@ sl_report(double wall)
         printf("\"attempted\":%d,\"held\":%d,\"failed\":%d,"
                "\"realtime_ok\":%d,\"realtime_bytes_ok\":%d,"
                "\"realtime_ts_ok\":%d,"
-               "\"first_packet_ms\":{\"n\":%d,\"p50\":%s,\"p99\":%s,"
-               "\"max\":%s},"
+               "\"first_packet_ms\":%s,"
                "\"session_seconds\":%.1f,\"packets\":%llu,"
                "\"payload_bytes\":%llu,\"seq_gaps\":%llu,\"reordered\":%llu,"
                "\"codecs\":\"%s\",\"media_range_end_s\":%s,"
                "\"keepalives\":%llu,",
-               sl_nsessions, held, failed, rt, rt_b, rt_t, n,
-               sl_ms(lat, n, 0.50, p50), sl_ms(lat, n, 0.99, p99),
-               sl_ms(lat, n, 1.0, pmax), secs, (unsigned long long) packets,
+               sl_nsessions, held, failed, rt, rt_b, rt_t,
+               sl_load_json_ms(lat, n, jlat, sizeof(jlat)), secs,
+               (unsigned long long) packets,
                (unsigned long long) bytes, (unsigned long long) gaps,
                (unsigned long long) reord, sl_codecs, range,
                (unsigned long long) sl_keepalives);
     }
 
-    printf("\"errors\":{");
-    first = 1;
-    for (k = 1; k < E_NKINDS; k++) {
-        if (k != E_STATUS && sl_errors[k] > 0) {
-            printf("%s\"%s\":%llu", first ? "" : ",", sl_error_names[k],
-                   (unsigned long long) sl_errors[k]);
-            first = 0;
-        }
-    }
-
-    for (k = 0; k < 600; k++) {
-        if (sl_statuses[k] > 0) {
-            printf("%s\"status_%d\":%llu", first ? "" : ",", k,
-                   (unsigned long long) sl_statuses[k]);
-            first = 0;
-        }
-    }
-
-    getrusage(RUSAGE_SELF, &ru);
-    printf("},\"client_cpu_s\":%.2f",
-           ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
-           + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+    sl_load_print_errors(sl_errors, sl_error_names, E_NKINDS, E_STATUS,
+                         sl_statuses);
 
     printf(",\"warnings\":{\"no_rtp_info\":%llu,\"no_sdp_range\":%llu,"
            "\"no_session_timeout\":%llu,\"server_requests\":%llu}}\n",
@@ -1227,14 +1097,15 @@ sl_report(double wall)
     if (conf.idle) {
         fprintf(stderr, "sl_rtsp_load: idle N=%d: first OPTIONS answered %d,"
                 " answered again after %gs hold %d, failed %d\n",
-                sl_nsessions, a1, conf.duration, sl_nsessions - failed, failed);
+                sl_nsessions, a1, load.duration, sl_nsessions - failed, failed);
 
     } else {
         fprintf(stderr, "sl_rtsp_load: %s N=%d: held %d, failed %d, "
                 "realtime %d (bytes %d, rtp-ts %d), first packet p50 %.1f ms"
                 " p99 %.1f ms, seq gaps %llu\n",
                 conf.udp ? "udp" : "tcp", sl_nsessions, held, failed, rt,
-                rt_b, rt_t, sl_pct(lat, n, 0.50), sl_pct(lat, n, 0.99),
+                rt_b, rt_t, sl_load_pct(lat, n, 0.50),
+                sl_load_pct(lat, n, 0.99),
                 (unsigned long long) gaps);
     }
 
@@ -1243,259 +1114,85 @@ sl_report(double wall)
 
 
 static void
-sl_parse_url(void)
+sl_set_transport(const char *v)
 {
-    int                    rc;
-    char                  *p, *slash, *colon;
-    struct addrinfo        hints, *res;
+    if (strcmp(v, "udp") == 0) {
+        conf.udp = 1;
 
-    if (strncasecmp(conf.url, "rtsp://", 7) != 0) {
-        sl_die("--url must be rtsp://host[:port]/path");
+    } else if (strcmp(v, "tcp") != 0) {
+        sl_load_die("--transport is tcp or udp");
     }
-
-    p = conf.url + 7;
-    slash = strchr(p, '/');
-    if (slash == NULL) {
-        slash = p + strlen(p);
-    }
-
-    snprintf(conf.host, sizeof(conf.host), "%.*s", (int) (slash - p), p);
-    snprintf(conf.port, sizeof(conf.port), "554");
-
-    colon = strrchr(conf.host, ':');
-    if (colon != NULL && strchr(conf.host, ']') < colon) {
-        snprintf(conf.port, sizeof(conf.port), "%s", colon + 1);
-        *colon = '\0';
-    }
-
-    if (conf.host[0] == '[') {
-        memmove(conf.host, conf.host + 1, strlen(conf.host));
-        conf.host[strcspn(conf.host, "]")] = '\0';
-    }
-
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_socktype = SOCK_STREAM;
-
-    rc = getaddrinfo(conf.host, conf.port, &hints, &res);
-    if (rc != 0) {
-        sl_die("%s: %s", conf.host, gai_strerror(rc));
-    }
-
-    memcpy(&sl_addr, res->ai_addr, res->ai_addrlen);
-    sl_addr_len = res->ai_addrlen;
-    freeaddrinfo(res);
-
-    sl_loopback = sl_addr.ss_family == AF_INET
-                  && (ntohl(((struct sockaddr_in *) &sl_addr)->sin_addr.s_addr)
-                      >> 24) == 127;
-}
-
-
-/* raises the descriptor limit to what N sessions need, as far as allowed */
-static void
-sl_rlimit(int n)
-{
-    rlim_t         want;
-    struct rlimit  rl;
-
-    want = (rlim_t) n * (conf.udp ? 1 + 2 * SL_MAX_TRACKS : 1) + 64;
-
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want) {
-        return;
-    }
-
-    rl.rlim_cur = want;
-    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
-        rl.rlim_max = want;
-        if (setrlimit(RLIMIT_NOFILE, &rl) == 0) {
-            return;
-        }
-
-        getrlimit(RLIMIT_NOFILE, &rl);
-        rl.rlim_cur = rl.rlim_max;
-        fprintf(stderr, "sl_rtsp_load: descriptors limited to %llu\n",
-                (unsigned long long) rl.rlim_max);
-    }
-
-    setrlimit(RLIMIT_NOFILE, &rl);
-}
-
-
-static void
-sl_usage(void)
-{
-    fprintf(stderr,
-        "usage: sl_rtsp_load --url rtsp://HOST:PORT/PATH [--sessions N]\n"
-        "           [--ramp PER_S] [--duration S] [--transport tcp|udp]\n"
-        "           [--bitrate BPS] [--timeout S] [--tolerance F]\n"
-        "           [--udp-base PORT] [--idle N] [--live] [--sources K]\n");
-    exit(2);
 }
 
 
 static void
 sl_options(int argc, char **argv)
 {
-    int          i;
-    const char  *o, *v;
+    sl_load_opt_t  opts[] = {
+        { "--live", SL_LOAD_OPT_FLAG, &conf.live, 0, NULL },
+        { "--sessions", SL_LOAD_OPT_INT, &conf.sessions, 0, NULL },
+        { "--idle", SL_LOAD_OPT_INT, &conf.idle, 0, NULL },
+        { "--udp-base", SL_LOAD_OPT_UINT, &conf.udp_base, 0, NULL },
+        { "--transport", SL_LOAD_OPT_FUNC, NULL, 0, sl_set_transport },
+        { NULL, 0, NULL, 0, NULL }
+    };
 
-    for (i = 1; i < argc; i++) {
-        o = argv[i];
-        if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
-            sl_usage();
-        }
-
-        if (strcmp(o, "--live") == 0) {
-            conf.live = 1;
-            continue;
-        }
-
-        if (i + 1 >= argc) {
-            sl_die("%s needs a value", o);
-        }
-
-        v = argv[++i];
-
-        if (strcmp(o, "--url") == 0) {
-            snprintf(conf.url, sizeof(conf.url), "%s", v);
-
-        } else if (strcmp(o, "--sessions") == 0) {
-            conf.sessions = atoi(v);
-
-        } else if (strcmp(o, "--idle") == 0) {
-            conf.idle = atoi(v);
-
-        } else if (strcmp(o, "--ramp") == 0) {
-            conf.ramp = atof(v);
-
-        } else if (strcmp(o, "--duration") == 0) {
-            conf.duration = atof(v);
-
-        } else if (strcmp(o, "--timeout") == 0) {
-            conf.timeout = atof(v);
-
-        } else if (strcmp(o, "--tolerance") == 0) {
-            conf.tolerance = atof(v);
-
-        } else if (strcmp(o, "--bitrate") == 0) {
-            conf.bitrate = atof(v);
-
-        } else if (strcmp(o, "--sources") == 0) {
-            conf.sources = atoi(v);
-
-        } else if (strcmp(o, "--udp-base") == 0) {
-            conf.udp_base = (unsigned) atoi(v);
-
-        } else if (strcmp(o, "--transport") == 0) {
-            if (strcmp(v, "udp") == 0) {
-                conf.udp = 1;
-
-            } else if (strcmp(v, "tcp") != 0) {
-                sl_die("--transport is tcp or udp");
-            }
-
-        } else {
-            sl_usage();
-        }
-    }
-
-    if (conf.url[0] == '\0') {
-        sl_usage();
-    }
+    sl_load_options(argc, argv, &load, opts);
 
     if (conf.idle > 0) {
         conf.sessions = conf.idle;
     }
 
-    if (conf.sessions <= 0 || conf.sessions > 1000000 || conf.ramp <= 0
-        || conf.duration < 0 || conf.duration > 86400 || conf.timeout <= 0
-        || conf.tolerance <= 0 || conf.sources < 1 || conf.sources > 254
-        || conf.udp_base < 1024
-        || conf.udp_base > 65000)
+    if (conf.sessions <= 0 || conf.sessions > 1000000
+        || conf.udp_base < 1024 || conf.udp_base > 65000)
     {
-        sl_die("bad option value");
+        sl_load_die("bad option value");
     }
+}
+
+
+static int
+sl_done(int i)
+{
+    return sl_sessions[i].state == ST_DONE;
 }
 
 
 int
 main(int argc, char **argv)
 {
-    int                 i, n, started, live;
-    double              t0, now, next_tick, hard_end, wait;
-    struct epoll_event  evs[512];
+    int  i, k;
 
     sl_options(argc, argv);
-    sl_parse_url();
-    sl_rlimit(conf.sessions);
+    sl_load_parse_url(load.url, "rtsp://", "554", &sl_server);
+    sl_load_rlimit((unsigned long) conf.sessions
+                   * (conf.udp ? 1 + 2 * SL_MAX_TRACKS : 1));
 
     sl_nsessions = conf.sessions;
-    sl_sessions = calloc(sl_nsessions, sizeof(sl_session_t));
-    if (sl_sessions == NULL) {
-        sl_die("out of memory");
-    }
+    sl_sessions = sl_load_calloc(sl_nsessions, sizeof(sl_session_t));
 
     for (i = 0; i < sl_nsessions; i++) {
         sl_sessions[i].fd = -1;
-        for (n = 0; n < SL_MAX_TRACKS; n++) {
-            sl_sessions[i].tracks[n].fd[0] = -1;
-            sl_sessions[i].tracks[n].fd[1] = -1;
-            sl_sessions[i].tracks[n].channel = -1;
+        for (k = 0; k < SL_MAX_TRACKS; k++) {
+            sl_sessions[i].tracks[k].fd[0] = -1;
+            sl_sessions[i].tracks[k].fd[1] = -1;
+            sl_sessions[i].tracks[k].channel = -1;
         }
     }
 
-    sl_ep = epoll_create1(EPOLL_CLOEXEC);
-    if (sl_ep < 0) {
-        sl_die("epoll_create1: %s", strerror(errno));
-    }
+    sl_ep = sl_load_epoll();
 
-    t0 = sl_now();
-    sl_t_end = t0 + sl_nsessions / conf.ramp + conf.duration;
-    hard_end = sl_t_end + 2 * conf.timeout + 5;
-    started = 0;
-    next_tick = t0;
+    sl_run.ep = sl_ep;
+    sl_run.n = sl_nsessions;
+    sl_run.ramp = load.ramp;
+    sl_run.start = sl_connect;
+    sl_run.tick = sl_tick;
+    sl_run.done = sl_done;
+    sl_run.event = sl_event;
 
-    for ( ;; ) {
-        now = sl_now();
+    sl_load_run(&sl_run, load.duration, 2 * load.timeout + 5);
 
-        /* the ramp: session i starts at t0 + i / ramp */
-        while (started < sl_nsessions && now >= t0 + started / conf.ramp) {
-            sl_connect(&sl_sessions[started++], now);
-        }
-
-        if (now >= next_tick) {
-            sl_tick(now);
-            next_tick = now + 0.05;
-
-            live = 0;
-            for (i = 0; i < sl_nsessions; i++) {
-                live += sl_sessions[i].state != ST_DONE;
-            }
-
-            if (live == 0 || now > hard_end) {
-                break;
-            }
-        }
-
-        wait = next_tick - now;
-        if (started < sl_nsessions) {
-            double  ns = t0 + started / conf.ramp - now;
-
-            if (ns < wait) {
-                wait = ns;
-            }
-        }
-
-        n = epoll_wait(sl_ep, evs, 512, wait > 0 ? (int) (wait * 1000) + 1
-                                                 : 0);
-        now = sl_now();
-
-        for (i = 0; i < n; i++) {
-            sl_event(evs[i].data.u64, evs[i].events, now);
-        }
-    }
-
-    sl_report(sl_now() - t0);
+    sl_report(sl_load_now() - sl_run.t0);
 
     for (i = 0; i < sl_nsessions; i++) {
         sl_close_fds(&sl_sessions[i]);
