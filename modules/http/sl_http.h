@@ -54,6 +54,10 @@ struct sl_http_connection_s {
     uint16_t                 meta_len;
 
     sl_http_ingest_t        *ingest;          /* an encoder's state */
+    sl_streaming_request_t  *sr;              /* while a request is
+                                                 handled: its
+                                                 headers_out go into the
+                                                 response */
 
     unsigned                 listening:1;     /* subscribed to a stream */
     unsigned                 close_after:1;   /* once out is sent */

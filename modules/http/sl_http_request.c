@@ -235,6 +235,7 @@ sl_http_handle_request(sl_http_connection_t *hc, sl_http_parsed_t *req)
     sl_live_t               *lv;
     sl_uint_t                admin;
     sl_connection_t         *c;
+    const sl_str_t          *value;
     sl_streaming_request_t  *sr;
 
     c = hc->connection;
@@ -270,7 +271,14 @@ sl_http_handle_request(sl_http_connection_t *hc, sl_http_parsed_t *req)
 
     sr->pool = pool;
     sr->method = req->method_name;
+    sr->uri = req->uri;
     sr->data = hc;
+    hc->sr = sr;
+
+    value = sl_http_find_header(req, "Authorization");
+    if (value) {
+        sr->authorization = *value;
+    }
     sr->access = (req->method == SL_HTTP_PUT || req->method == SL_HTTP_POST
                   || req->method == SL_HTTP_SOURCE)
                  ? SL_STREAMING_WRITE : SL_STREAMING_READ;
@@ -388,7 +396,11 @@ sl_http_handle_request(sl_http_connection_t *hc, sl_http_parsed_t *req)
 
 done:
 
-    sl_streaming_log_request(sr);
+    if (sr) {
+        sl_streaming_log_request(sr);
+    }
+
+    hc->sr = NULL;
     sl_destroy_pool(pool);
 
     /* a player keeps no request buffer */
@@ -408,6 +420,7 @@ sl_http_reason(sl_int_t status)
     case 200: return "OK";
     case 302: return "Found";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
@@ -429,6 +442,7 @@ sl_http_respond(sl_http_connection_t *hc, sl_int_t status,
 {
     u_char           *p, *last;
     size_t            size;
+    sl_str_t          out;
     sl_connection_t  *c;
 
     c = hc->connection;
@@ -437,7 +451,17 @@ sl_http_respond(sl_http_connection_t *hc, sl_int_t status,
         status = 500;
     }
 
-    size = 512 + (headers ? sl_strlen(headers) : 0) + (body ? body->len : 0);
+    /* what the phases add to the answer, as a 401's challenges */
+    if (hc->sr && hc->sr->headers_out.len) {
+        out = hc->sr->headers_out;
+
+    } else {
+        out.len = 0;
+        out.data = NULL;
+    }
+
+    size = 512 + (headers ? sl_strlen(headers) : 0) + (body ? body->len : 0)
+           + out.len;
 
     if (hc->out_len) {
         /* only a 100 Continue can be queued before a final response */
@@ -475,6 +499,10 @@ sl_http_respond(sl_http_connection_t *hc, sl_int_t status,
                         sl_http_reason(status), SLUICE_VER,
                         SL_STR_ARG(&sl_cached_http_time),
                         headers ? headers : "");
+
+        if (out.len) {
+            p = sl_slprintf(p, last, "%.*s", SL_STR_ARG(&out));
+        }
 
         if (body) {
             p = sl_slprintf(p, last, "Content-Length: %lu\r\n\r\n%.*s",

@@ -337,6 +337,7 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
     sl_str_t                 location;
     sl_pool_t               *pool;
     sl_connection_t         *c;
+    const sl_str_t          *value;
     sl_rtsp_parsed_t        *req;
     sl_streaming_request_t  *sr;
 
@@ -370,7 +371,13 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
 
     sr->pool = pool;
     sr->method = req->method_name;
+    sr->uri = req->uri;
     sr->data = rc;
+
+    value = sl_rtsp_find_header(req, "Authorization");
+    if (value) {
+        sr->authorization = *value;
+    }
     sr->access = (req->method == SL_RTSP_ANNOUNCE
                   || req->method == SL_RTSP_RECORD)
                  ? SL_STREAMING_WRITE : SL_STREAMING_READ;
@@ -481,6 +488,8 @@ done:
     sl_streaming_log_request(sr);
     sl_destroy_pool(pool);
     sr->pool = NULL;
+    sr->headers_out.len = 0;
+    sr->headers_out.data = NULL;
 }
 
 
@@ -551,6 +560,11 @@ sl_rtsp_respond(sl_rtsp_connection_t *rc, sl_int_t status,
     p = sl_slprintf(p, last, "Date: %.*s\r\nServer: %s\r\n%s",
                     SL_STR_ARG(&sl_cached_http_time), SLUICE_VER,
                     headers ? headers : "");
+
+    /* what the phases add to the answer, as a 401's challenges */
+    if (rc->sr.pool && rc->sr.headers_out.len) {
+        p = sl_slprintf(p, last, "%.*s", SL_STR_ARG(&rc->sr.headers_out));
+    }
 
     if (body) {
         p = sl_slprintf(p, last, "Content-Length: %lu\r\n\r\n%.*s",

@@ -79,6 +79,10 @@ struct sl_streaming_request_s {
 
     sl_str_t                  method;       /* for logs: "OPTIONS" */
     sl_str_t                  path;         /* decoded path, "/vod/a.mp3" */
+    sl_str_t                  uri;          /* the request target as sent:
+                                               Digest's "uri" must be it */
+    sl_str_t                  authorization;  /* the Authorization value;
+                                               len 0 when none was sent */
     sl_uint_t                 access;       /* SL_STREAMING_READ/WRITE */
 
     int                       captures[SL_REGEX_MAX_CAPTURES * 2];
@@ -89,6 +93,12 @@ struct sl_streaming_request_s {
     sl_int_t                  status;
 
     sl_str_t                  user;         /* set by authentication */
+    sl_str_t                  headers_out;  /* header lines (each ending
+                                               in CRLF) the phases want in
+                                               whatever response the
+                                               protocol sends for r: the
+                                               challenges of a 401 */
+    unsigned                  secure:1;     /* the connection has TLS */
     void                     *data;         /* the protocol's request */
 };
 
@@ -216,6 +226,12 @@ sl_int_t sl_streaming_find_pp(sl_streaming_request_t *r);
  * point does not redirect, SL_ERROR.
  */
 sl_int_t sl_streaming_redirect(sl_streaming_request_t *r, sl_str_t *url);
+/*
+ * Appends len bytes of header lines (each ending in CRLF) to
+ * r->headers_out, in r->pool; SL_OK or SL_ERROR.
+ */
+sl_int_t sl_streaming_add_header_out(sl_streaming_request_t *r,
+    const u_char *lines, size_t len);
 /* runs access .. limits; returns SL_OK (allowed), SL_AGAIN, or a status */
 sl_int_t sl_streaming_run_phases(sl_streaming_request_t *r);
 void sl_streaming_log_request(sl_streaming_request_t *r);

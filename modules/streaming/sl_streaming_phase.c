@@ -78,6 +78,34 @@ sl_streaming_run_phases(sl_streaming_request_t *r)
 }
 
 
+sl_int_t
+sl_streaming_add_header_out(sl_streaming_request_t *r, const u_char *lines,
+    size_t len)
+{
+    u_char  *p;
+
+    if (len == 0) {
+        return SL_OK;
+    }
+
+    p = sl_pnalloc(r->pool, r->headers_out.len + len);
+    if (p == NULL) {
+        return SL_ERROR;
+    }
+
+    if (r->headers_out.len) {
+        sl_memcpy(p, r->headers_out.data, r->headers_out.len);
+    }
+
+    sl_memcpy(p + r->headers_out.len, lines, len);
+
+    r->headers_out.data = p;
+    r->headers_out.len += len;
+
+    return SL_OK;
+}
+
+
 void
 sl_streaming_log_request(sl_streaming_request_t *r)
 {

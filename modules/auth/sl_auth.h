@@ -1,0 +1,57 @@
+/*
+ * The auth module: the "auth*" and "authorize" directives, the
+ * authentication phase (anonymous, Basic, Digest) and the authorization
+ * phase (read/write ACLs on users and groups).
+ */
+
+#ifndef SL_AUTH_H
+#define SL_AUTH_H
+
+#include <sl_config.h>
+#include <sl_core.h>
+#include <sl_streaming.h>
+#include "sl_auth_users.h"
+
+
+typedef enum {
+    SL_AUTH_METHOD_ANONYMOUS = 0,
+    SL_AUTH_METHOD_BASIC,
+    SL_AUTH_METHOD_DIGEST,
+    SL_AUTH_METHODS
+} sl_auth_method_e;
+
+/* one principal of an "authorize" line: "authorize read alice @staff" */
+typedef struct {
+    sl_uint_t            access;        /* SL_STREAMING_READ or WRITE */
+    sl_str_t             name;          /* user, or group without "@" */
+    unsigned             group:1;
+} sl_auth_rule_t;
+
+/* kept in every pp conf: streaming{}, server{} and publishing_point{} */
+typedef struct {
+    sl_uint_t            nmethods;      /* SL_CONF_UNSET_UINT: not set;
+                                           0: "auth off" */
+    sl_auth_method_e     methods[SL_AUTH_METHODS];  /* offered in order */
+    sl_str_t             realm;
+    sl_auth_users_t     *users;         /* SL_CONF_UNSET_PTR: not set */
+    sl_str_t             anonymous_user;
+    sl_int_t             basic_plaintext;
+    sl_int_t             nonce_timeout; /* seconds */
+    sl_array_t          *rules;         /* sl_auth_rule_t, NULL when the
+                                           level has none of its own */
+} sl_auth_pp_conf_t;
+
+
+/*
+ * Whether user (len 0: nobody authenticated; u: the users file's record
+ * of that name, or NULL) may have access (SL_STREAMING_READ or WRITE)
+ * under rules (may be NULL).  Only the rules of that access count: with
+ * none of them, everybody may; else the user must be named, or be in a
+ * group named.  Returns 1 when allowed, 0 when not.
+ */
+sl_uint_t sl_auth_acl_allows(const sl_array_t *rules, sl_uint_t access,
+    const sl_str_t *user, const sl_auth_user_t *u);
+
+extern sl_module_t  sl_auth_module;
+
+#endif /* SL_AUTH_H */
