@@ -12,13 +12,17 @@
 #include "sl_auth_parse.h"
 #include "sl_auth_nonce.h"
 #include "sl_auth_users.h"
+#include "sl_auth_shm.h"
+#include "sl_auth_guard.h"
 
 
 #define SL_AUTH_SECRET_LEN    32
 #define SL_AUTH_ZONE_SIZE     4096
 
 typedef struct {
-    sl_shm_zone_t       *zone;          /* holds the nonce secret */
+    sl_shm_zone_t       *zone;          /* holds the nonce secret, then
+                                           the shared table */
+    sl_auth_guard_conf_t guard;         /* lockout and replay table */
 } sl_auth_main_conf_t;
 
 
@@ -36,6 +40,7 @@ static char *sl_auth_authorize(sl_conf_t *cf, sl_command_t *cmd,
 static void sl_auth_authorize_dump(sl_conf_dump_t *d, sl_command_t *cmd,
     void *conf);
 static void *sl_auth_create_main_conf(sl_conf_t *cf);
+static char *sl_auth_init_main_conf(sl_conf_t *cf, void *conf);
 static void *sl_auth_create_pp_conf(sl_conf_t *cf);
 static char *sl_auth_merge_pp_conf(sl_conf_t *cf, void *parent,
     void *child);
@@ -116,6 +121,9 @@ static sl_command_t  sl_auth_commands[] = {
       NULL,
       sl_auth_authorize_dump },
 
+    SL_AUTH_GUARD_COMMANDS(SL_STREAMING_MAIN_CONF_OFFSET,
+                           offsetof(sl_auth_main_conf_t, guard)),
+
       sl_null_command
 };
 
@@ -123,6 +131,7 @@ static sl_command_t  sl_auth_commands[] = {
 static sl_streaming_module_t  sl_auth_module_ctx = {
     .postconfiguration = sl_auth_init,
     .create_main_conf  = sl_auth_create_main_conf,
+    .init_main_conf    = sl_auth_init_main_conf,
     .create_pp_conf    = sl_auth_create_pp_conf,
     .merge_pp_conf     = sl_auth_merge_pp_conf,
 };
@@ -378,8 +387,10 @@ sl_auth_digest(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,
     const char **why)
 {
     u_char                 hex[SL_DIGEST_MAX_HEX];
+    time_t                 made;
     sl_str_t               secret, expected;
     sl_auth_nonce_e        nc;
+    sl_auth_main_conf_t   *amcf;
     sl_digest_request_t    dr;
     const sl_auth_user_t  *u;
 
@@ -432,10 +443,11 @@ sl_auth_digest(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,
     }
 
     secret = sl_auth_secret(r);
+    amcf = sl_streaming_get_module_main_conf(r, sl_auth_module);
 
     nc = sl_auth_nonce_check(&secret, &cr->nonce,
                              (struct sockaddr *) &r->connection->sockaddr,
-                             sl_time_sec, apcf->nonce_timeout, NULL);
+                             sl_time_sec, apcf->nonce_timeout, &made);
 
     if (nc == SL_AUTH_NONCE_INVALID) {
         *why = "invalid nonce";
@@ -466,6 +478,15 @@ sl_auth_digest(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,
         return SL_AGAIN;
     }
 
+    if (cr->qop.len
+        && !sl_auth_guard_take_nc(&amcf->guard, &cr->nonce, cr->nc,
+                                  sl_time_sec,
+                                  made + apcf->nonce_timeout + 1))
+    {
+        *why = "nonce-count replayed";
+        return SL_DONE;
+    }
+
     return SL_OK;
 }
 
@@ -482,7 +503,9 @@ sl_auth_authenticate(sl_streaming_request_t *r)
     u_char                 *buf;
     sl_int_t                rc;
     const char             *why, *method;
+    sl_uint_t               failed;
     sl_auth_pp_conf_t      *apcf;
+    sl_auth_main_conf_t    *amcf;
     const sl_auth_user_t   *u;
     sl_auth_credentials_t   cr;
 
@@ -491,6 +514,17 @@ sl_auth_authenticate(sl_streaming_request_t *r)
     if (apcf->nmethods == 0) {
         return SL_DECLINED;
     }
+
+    amcf = sl_streaming_get_module_main_conf(r, sl_auth_module);
+
+    if (sl_auth_guard_locked(&amcf->guard, r->log,
+                             (struct sockaddr *) &r->connection->sockaddr,
+                             sl_time_sec))
+    {
+        return 403;
+    }
+
+    failed = 0;
 
     u = NULL;
     why = "no credentials";
@@ -557,6 +591,9 @@ sl_auth_authenticate(sl_streaming_request_t *r)
         return sl_auth_challenge(r, apcf, 1);
     }
 
+    /* a wrong password or response counts; a replay is no guess */
+    failed = (rc == SL_DECLINED);
+
 denied:
 
     /* a name only when the users file has it: no client text in logs */
@@ -569,6 +606,12 @@ denied:
         sl_log_error(SL_LOG_INFO, r->log, 0,
                      "authentication: user -, method %s, denied: %s",
                      method, why);
+    }
+
+    if (failed) {
+        sl_auth_guard_fail(&amcf->guard, r->log,
+                           (struct sockaddr *) &r->connection->sockaddr,
+                           sl_time_sec);
     }
 
     return sl_auth_challenge(r, apcf, 0);
@@ -844,7 +887,27 @@ sl_auth_authorize_dump(sl_conf_dump_t *d, sl_command_t *cmd sl_unused,
 static void *
 sl_auth_create_main_conf(sl_conf_t *cf)
 {
-    return sl_pcalloc(cf->pool, sizeof(sl_auth_main_conf_t));
+    sl_auth_main_conf_t  *amcf;
+
+    amcf = sl_pcalloc(cf->pool, sizeof(sl_auth_main_conf_t));
+    if (amcf == NULL) {
+        return NULL;
+    }
+
+    sl_auth_guard_create_conf(&amcf->guard);
+
+    return amcf;
+}
+
+
+static char *
+sl_auth_init_main_conf(sl_conf_t *cf sl_unused, void *conf)
+{
+    sl_auth_main_conf_t  *amcf = conf;
+
+    sl_auth_guard_init_conf(&amcf->guard);
+
+    return SL_CONF_OK;
 }
 
 
@@ -920,7 +983,8 @@ sl_auth_init(sl_conf_t *cf)
 
     amcf = sl_streaming_conf_get_module_main_conf(cf, sl_auth_module);
 
-    amcf->zone = sl_shm_zone_add(cf, &name, SL_AUTH_ZONE_SIZE,
+    amcf->zone = sl_shm_zone_add(cf, &name,
+                                 SL_AUTH_ZONE_SIZE + amcf->guard.size,
                                  &sl_auth_zone_tag);
     if (amcf->zone == NULL) {
         return SL_ERROR;
@@ -944,6 +1008,18 @@ sl_auth_init(sl_conf_t *cf)
 static sl_int_t
 sl_auth_init_zone(sl_shm_zone_t *zone, void *old_data)
 {
+    sl_auth_main_conf_t  *amcf = zone->data;
+
+    /* the table after the secret's page: a reload keeps both */
+
+    if (sl_auth_guard_init_zone(&amcf->guard, zone->shm.log,
+                                zone->shm.addr + SL_AUTH_ZONE_SIZE,
+                                amcf->guard.size, old_data != NULL)
+        != SL_OK)
+    {
+        return SL_ERROR;
+    }
+
     if (old_data) {
         /* the mapping, and the secret in it, are the previous cycle's */
         return SL_OK;
