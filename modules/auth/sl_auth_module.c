@@ -55,6 +55,12 @@ static const char  *sl_auth_method_names[SL_AUTH_METHODS] = {
 };
 
 
+/* the denials that are guesses: only they count towards a lockout */
+static const char  sl_auth_unknown_user[] = "unknown user";
+static const char  sl_auth_wrong_password[] = "wrong password";
+static const char  sl_auth_wrong_response[] = "wrong response";
+
+
 static sl_conf_num_bounds_t  sl_auth_nonce_timeout_bounds = {
     sl_conf_check_num_bounds, 1, 86400
 };
@@ -352,7 +358,7 @@ sl_auth_basic(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,
 
     u = sl_auth_users_find(apcf->users, cr->user.data, cr->user.len);
     if (u == NULL) {
-        *why = "unknown user";
+        *why = sl_auth_unknown_user;
         return SL_DECLINED;
     }
 
@@ -366,7 +372,7 @@ sl_auth_basic(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,
     }
 
     if (rc != SL_OK) {
-        *why = "wrong password";
+        *why = sl_auth_wrong_password;
         return SL_DECLINED;
     }
 
@@ -420,7 +426,7 @@ sl_auth_digest(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,
 
     u = sl_auth_users_find(apcf->users, cr->user.data, cr->user.len);
     if (u == NULL) {
-        *why = "unknown user";
+        *why = sl_auth_unknown_user;
         return SL_DECLINED;
     }
 
@@ -469,7 +475,7 @@ sl_auth_digest(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,
     expected.len = sl_digest_hex_len(dr.alg);
 
     if (!sl_digest_equal(&expected, &cr->response)) {
-        *why = "wrong response";
+        *why = sl_auth_wrong_response;
         return SL_DECLINED;
     }
 
@@ -591,8 +597,14 @@ sl_auth_authenticate(sl_streaming_request_t *r)
         return sl_auth_challenge(r, apcf, 1);
     }
 
-    /* a wrong password or response counts; a replay is no guess */
-    failed = (rc == SL_DECLINED);
+    /*
+     * a wrong name, password or response counts; a replay, a nonce of
+     * an earlier master or a method not offered is no guess
+     */
+    failed = (rc == SL_DECLINED
+              && (why == sl_auth_unknown_user
+                  || why == sl_auth_wrong_password
+                  || why == sl_auth_wrong_response));
 
 denied:
 
