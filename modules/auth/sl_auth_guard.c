@@ -21,9 +21,11 @@ sl_auth_guard_create_conf(sl_auth_guard_conf_t *gc)
 }
 
 
-void
-sl_auth_guard_init_conf(sl_auth_guard_conf_t *gc)
+sl_int_t
+sl_auth_guard_init_conf(sl_conf_t *cf, sl_auth_guard_conf_t *gc)
 {
+    size_t  min;
+
     if (gc->size == SL_CONF_UNSET_SIZE) {
         gc->size = SL_AUTH_GUARD_ZONE_SIZE;
     }
@@ -31,6 +33,18 @@ sl_auth_guard_init_conf(sl_auth_guard_conf_t *gc)
     sl_conf_init_value(gc->max_failures, 5);
     sl_conf_init_value(gc->window, 60);
     sl_conf_init_value(gc->lockout, 300);
+
+    /* room for one probe window, whatever the alignment of the zone */
+    min = SL_AUTH_SHM_SIZE(SL_AUTH_SHM_PROBES) + _Alignof(sl_auth_shm_t);
+
+    if (gc->size < min) {
+        sl_conf_log_error(SL_LOG_EMERG, cf, 0,
+                          "\"auth_zone\" of %zu bytes is too small, it "
+                          "must be at least %zu", gc->size, min);
+        return SL_ERROR;
+    }
+
+    return SL_OK;
 }
 
 

@@ -51,8 +51,11 @@ extern sl_conf_num_bounds_t  sl_auth_guard_sec_bounds;
 
 void sl_auth_guard_create_conf(sl_auth_guard_conf_t *gc);
 
-/* defaults: auth_zone 1m, auth_max_failures 5, window 1m, lockout 5m */
-void sl_auth_guard_init_conf(sl_auth_guard_conf_t *gc);
+/*
+ * Defaults (auth_zone 1m, auth_max_failures 5, auth_failure_window 1m,
+ * auth_lockout 5m) and checks; SL_ERROR (logged) for a zone too small.
+ */
+sl_int_t sl_auth_guard_init_conf(sl_conf_t *cf, sl_auth_guard_conf_t *gc);
 
 /*
  * Sets gc->table to the table in size bytes at addr, laid out afresh

@@ -913,11 +913,13 @@ sl_auth_create_main_conf(sl_conf_t *cf)
 
 
 static char *
-sl_auth_init_main_conf(sl_conf_t *cf sl_unused, void *conf)
+sl_auth_init_main_conf(sl_conf_t *cf, void *conf)
 {
     sl_auth_main_conf_t  *amcf = conf;
 
-    sl_auth_guard_init_conf(&amcf->guard);
+    if (sl_auth_guard_init_conf(cf, &amcf->guard) != SL_OK) {
+        return SL_CONF_ERROR;
+    }
 
     return SL_CONF_OK;
 }
