@@ -12,6 +12,7 @@
 
 #include <sl_auth_shm.h>
 
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
@@ -233,21 +234,26 @@ test_lock(void)
 {
     int                   status;
     pid_t                 pid;
+    uint32_t              v;
     u_char               *mem;
     size_t                size;
     sl_uint_t             i, n;
     sl_auth_shm_t        *t;
     sl_auth_shm_entry_t  *e;
+    atomic_uint          *ready;
     volatile uint32_t    *counter;
 
-    size = SL_AUTH_SHM_SIZE(16);
-    n = 200000;
+    size = SL_AUTH_SHM_SIZE(16) + sizeof(atomic_uint);
+    n = 100000;
 
     mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     CU_ASSERT_FATAL(mem != MAP_FAILED);
 
-    t = sl_auth_shm_init(mem, size);
+    /* the start line both wait at, after the table */
+    ready = (atomic_uint *) (mem + SL_AUTH_SHM_SIZE(16));
+
+    t = sl_auth_shm_init(mem, SL_AUTH_SHM_SIZE(16));
     CU_ASSERT_FATAL(t != NULL);
 
     e = get(t, "counter", NOW, 1);
@@ -257,10 +263,29 @@ test_lock(void)
     pid = fork();
     CU_ASSERT_FATAL(pid != -1);
 
+    /* both running before either counts, so that they do overlap */
+    atomic_fetch_add(ready, 1);
+
+    while (atomic_load(ready) < 2) {
+        (void) sched_yield();
+    }
+
     for (i = 0; i < n; i++) {
         sl_auth_shm_lock(t);
-        /* a read and a write apart: a lost update without the lock */
-        *counter = *counter + 1;
+
+        /*
+         * a read and a write apart, with the CPU given up between them
+         * now and then so that the other process does run there even
+         * on one CPU: without the lock, updates are lost
+         */
+        v = *counter;
+
+        if (i % 64 == 0) {
+            (void) sched_yield();
+        }
+
+        *counter = v + 1;
+
         sl_auth_shm_unlock(t);
     }
 
