@@ -20,9 +20,9 @@
 #define SL_AUTH_ZONE_SIZE     4096
 
 typedef struct {
-    sl_shm_zone_t       *zone;          /* holds the nonce secret, then
+    sl_shm_zone_t         *zone;        /* holds the nonce secret, then
                                            the shared table */
-    sl_auth_guard_conf_t guard;         /* lockout and replay table */
+    sl_auth_guard_conf_t   guard;       /* lockout and nonce-counts */
 } sl_auth_main_conf_t;
 
 
@@ -383,9 +383,11 @@ sl_auth_basic(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,
 /*
  * RFC 7616 §3.4: realm ours, uri the request's target as sent (ffmpeg
  * and live555 send the whole rtsp:// URL), the nonce ours and this
- * client's, the response right for the user's HA1.  SL_OK, SL_DECLINED
+ * client's, the response right for the user's HA1, and with qop its
+ * nonce-count above any taken before for the nonce.  SL_OK, SL_DECLINED
  * (*why set), SL_AGAIN for a right response on an expired nonce (the
- * caller answers stale=true), SL_ERROR.
+ * caller answers stale=true), SL_DONE for a replayed nonce-count (*why
+ * set; answered like a denial, but no guess), SL_ERROR.
  */
 static sl_int_t
 sl_auth_digest(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,

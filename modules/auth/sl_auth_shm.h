@@ -87,7 +87,7 @@ sl_auth_shm_entry_t *sl_auth_shm_get(sl_auth_shm_t *t,
 size_t sl_auth_shm_addr_key(const struct sockaddr *sa, u_char *buf);
 
 
-/* the lockout directives: auth_max_failures, auth_failure_window, auth_lockout */
+/* auth_max_failures, auth_failure_window and auth_lockout, in seconds */
 typedef struct {
     sl_uint_t             max_failures; /* 0: no lockout */
     time_t                window;       /* seconds */
