@@ -71,8 +71,9 @@ streaming {
 EOF
 
 make_media($t, 'a.mp3', 4, 'mp3');
+make_media($t, 'b.mp4', 4, 'mp4');
 
-$t->plan(16);
+$t->plan(18);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $rp = $t->port(8554);
@@ -107,6 +108,14 @@ ok($t->wait_log(qr/authentication: user "token", method token, granted/,
 
 $c = rtsp_codecs($t, url('/vod/a.mp3', $exp, $tok), 'udp');
 is("@{$c->{codecs}}", 'mp3', 'and over UDP') or diag($c->{err});
+
+# two tracks: each SETUP names its track after the query
+my $t4 = token('/vod/b.mp4', $exp);
+for my $tr ('tcp', 'udp') {
+    $c = rtsp_codecs($t, url('/vod/b.mp4', $exp, $t4), $tr);
+    is("@{$c->{codecs}}", 'aac h264', "an MP4 file's two tracks over $tr")
+        or diag($c->{err});
+}
 
 # expired a second ago
 my $old = time() - 1;
