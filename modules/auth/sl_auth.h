@@ -1,7 +1,7 @@
 /*
  * The auth module: the "auth*" and "authorize" directives, the
- * authentication phase (anonymous, Basic, Digest) and the authorization
- * phase (read/write ACLs on users and groups).
+ * authentication phase (anonymous, Basic, Digest, signed URLs) and the
+ * authorization phase (read/write ACLs on users and groups).
  */
 
 #ifndef SL_AUTH_H

@@ -662,7 +662,8 @@ sl_auth_methods(sl_conf_t *cf, sl_command_t *cmd, void *conf)
             sl_conf_log_error(SL_LOG_EMERG, cf, 0,
                               "invalid value \"" SL_STR_FMT "\" in \""
                               SL_STR_FMT "\" directive, it must be \"off\", "
-                              "\"anonymous\", \"basic\", \"digest\" or \"token\"",
+                              "\"anonymous\", \"basic\", \"digest\" or "
+                              "\"token\"",
                               SL_STR_ARG(&value[i]), SL_STR_ARG(&cmd->name));
             return SL_CONF_ERROR;
         }
