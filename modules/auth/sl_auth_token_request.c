@@ -111,7 +111,8 @@ sl_auth_token_secret_dump(sl_conf_dump_t *d, sl_command_t *cmd sl_unused,
 {
     sl_auth_pp_conf_t  *apcf = conf;
 
-    if (apcf->token_secret.data == NULL) {
+    /* merged as "" where no level has one */
+    if (apcf->token_secret.len == 0) {
         return;
     }
 
