@@ -1,7 +1,7 @@
 /*
  * The auth module: the "auth*" and "authorize" directives, the
- * authentication phase (anonymous, Basic, Digest) and the authorization
- * phase (read/write ACLs on users and groups).
+ * authentication phase (anonymous, Basic, Digest, signed URLs) and the
+ * authorization phase (read/write ACLs on users and groups).
  */
 
 #ifndef SL_AUTH_H
@@ -17,6 +17,7 @@ typedef enum {
     SL_AUTH_METHOD_ANONYMOUS = 0,
     SL_AUTH_METHOD_BASIC,
     SL_AUTH_METHOD_DIGEST,
+    SL_AUTH_METHOD_TOKEN,
     SL_AUTH_METHODS
 } sl_auth_method_e;
 
@@ -37,6 +38,10 @@ typedef struct {
     sl_str_t             anonymous_user;
     sl_int_t             basic_plaintext;
     sl_int_t             nonce_timeout; /* seconds */
+    sl_str_t             token_secret;  /* auth_token_secret */
+    sl_int_t             token_ip;      /* auth_token_ip */
+    sl_str_t             token_file;    /* where "auth ... token" is, */
+    sl_uint_t            token_line;    /* for the missing secret error */
     sl_array_t          *rules;         /* sl_auth_rule_t, NULL when the
                                            level has none of its own */
 } sl_auth_pp_conf_t;
@@ -51,6 +56,20 @@ typedef struct {
  */
 sl_uint_t sl_auth_acl_allows(const sl_array_t *rules, sl_uint_t access,
     const sl_str_t *user, const sl_auth_user_t *u);
+
+/*
+ * Signed URLs (sl_auth_token_request.c): the authentication of a
+ * request under "auth ... token", the directives, and the check that a
+ * level offering tokens has a secret.
+ */
+sl_int_t sl_auth_token_authenticate(sl_streaming_request_t *r,
+    sl_auth_pp_conf_t *apcf);
+char *sl_auth_token_secret(sl_conf_t *cf, sl_command_t *cmd, void *conf);
+void sl_auth_token_secret_dump(sl_conf_dump_t *d, sl_command_t *cmd,
+    void *conf);
+void sl_auth_token_where(sl_conf_t *cf, sl_auth_pp_conf_t *apcf);
+char *sl_auth_token_merge(sl_conf_t *cf, sl_auth_pp_conf_t *prev,
+    sl_auth_pp_conf_t *conf);
 
 extern sl_module_t  sl_auth_module;
 

@@ -51,7 +51,7 @@ static sl_int_t sl_auth_authorize_handler(sl_streaming_request_t *r);
 
 
 static const char  *sl_auth_method_names[SL_AUTH_METHODS] = {
-    "anonymous", "basic", "digest"
+    "anonymous", "basic", "digest", "token"
 };
 
 
@@ -117,6 +117,23 @@ static sl_command_t  sl_auth_commands[] = {
       SL_STREAMING_PP_CONF_OFFSET,
       offsetof(sl_auth_pp_conf_t, nonce_timeout),
       &sl_auth_nonce_timeout_bounds, NULL },
+
+    { sl_string("auth_token_secret"),
+      SL_STREAMING_MAIN_CONF | SL_STREAMING_SRV_CONF | SL_STREAMING_PP_CONF
+      | SL_CONF_TAKE1,
+      sl_auth_token_secret,
+      SL_STREAMING_PP_CONF_OFFSET,
+      0,
+      NULL,
+      sl_auth_token_secret_dump },
+
+    { sl_string("auth_token_ip"),
+      SL_STREAMING_MAIN_CONF | SL_STREAMING_SRV_CONF | SL_STREAMING_PP_CONF
+      | SL_CONF_FLAG,
+      sl_conf_set_flag_slot,
+      SL_STREAMING_PP_CONF_OFFSET,
+      offsetof(sl_auth_pp_conf_t, token_ip),
+      NULL, NULL },
 
     { sl_string("authorize"),
       SL_STREAMING_MAIN_CONF | SL_STREAMING_SRV_CONF | SL_STREAMING_PP_CONF
@@ -534,6 +551,13 @@ sl_auth_authenticate(sl_streaming_request_t *r)
 
     failed = 0;
 
+    if (sl_auth_offers(apcf, SL_AUTH_METHOD_TOKEN)) {
+        rc = sl_auth_token_authenticate(r, apcf);
+        if (rc != SL_DECLINED) {
+            return rc;
+        }
+    }
+
     u = NULL;
     why = "no credentials";
     method = "-";
@@ -695,7 +719,8 @@ sl_auth_methods(sl_conf_t *cf, sl_command_t *cmd, void *conf)
             sl_conf_log_error(SL_LOG_EMERG, cf, 0,
                               "invalid value \"" SL_STR_FMT "\" in \""
                               SL_STR_FMT "\" directive, it must be \"off\", "
-                              "\"anonymous\", \"basic\" or \"digest\"",
+                              "\"anonymous\", \"basic\", \"digest\" or "
+                              "\"token\"",
                               SL_STR_ARG(&value[i]), SL_STR_ARG(&cmd->name));
             return SL_CONF_ERROR;
         }
@@ -708,6 +733,10 @@ sl_auth_methods(sl_conf_t *cf, sl_command_t *cmd, void *conf)
         }
 
         apcf->methods[apcf->nmethods++] = (sl_auth_method_e) m;
+
+        if (m == SL_AUTH_METHOD_TOKEN) {
+            sl_auth_token_where(cf, apcf);
+        }
     }
 
     return SL_CONF_OK;
@@ -949,13 +978,14 @@ sl_auth_create_pp_conf(sl_conf_t *cf)
     apcf->users = SL_CONF_UNSET_PTR;
     apcf->basic_plaintext = SL_CONF_UNSET;
     apcf->nonce_timeout = SL_CONF_UNSET;
+    apcf->token_ip = SL_CONF_UNSET;
 
     return apcf;
 }
 
 
 static char *
-sl_auth_merge_pp_conf(sl_conf_t *cf sl_unused, void *parent, void *child)
+sl_auth_merge_pp_conf(sl_conf_t *cf, void *parent, void *child)
 {
     sl_auth_pp_conf_t  *prev = parent;
     sl_auth_pp_conf_t  *conf = child;
@@ -982,7 +1012,7 @@ sl_auth_merge_pp_conf(sl_conf_t *cf sl_unused, void *parent, void *child)
         conf->rules = prev->rules;
     }
 
-    return SL_CONF_OK;
+    return sl_auth_token_merge(cf, prev, conf);
 }
 
 

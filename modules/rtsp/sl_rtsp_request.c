@@ -399,6 +399,10 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
     /* a track's control URL selects the same point as its file */
     rc->track = sl_rtsp_split_control(&sr->path);
 
+    if (rc->track == -1) {
+        rc->track = sl_rtsp_query_control(&req->uri);
+    }
+
     if (sl_streaming_find_pp(sr) != SL_OK) {
         sl_rtsp_respond_error(rc, 500);
         goto done;

@@ -87,6 +87,34 @@ sl_rtsp_split_control(sl_str_t *path)
 }
 
 
+/*
+ * A track control after the query: players append ours to a URL with a
+ * query as it was given ("/a.mp4?token=x/trackID=1"), and the path,
+ * which ends at "?", lost it.  N, or -1 when there is none.
+ */
+sl_int_t
+sl_rtsp_query_control(const sl_str_t *uri)
+{
+    u_char    *q, *last;
+    sl_str_t   rest;
+
+    last = uri->data + uri->len;
+
+    for (q = uri->data; q < last && *q != '?' && *q != '#'; q++) {
+        /* void */
+    }
+
+    if (q == last || *q != '?') {
+        return -1;
+    }
+
+    rest.data = q;
+    rest.len = last - q;
+
+    return sl_rtsp_split_control(&rest);
+}
+
+
 /* the request URL without a "/trackID=N" control, for RTP-Info */
 static sl_int_t
 sl_rtsp_base_url(sl_pool_t *pool, const sl_str_t *uri, sl_str_t *base)
