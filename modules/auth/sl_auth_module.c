@@ -1,6 +1,7 @@
 /*
- * Authentication (anonymous, Basic, Digest) and authorization (read and
- * write ACLs) in the request phases, for every protocol alike.
+ * Authentication (anonymous, Basic, Digest, signed URLs) and authorization
+ * (read and write ACLs) in the request phases, for every protocol alike;
+ * lockout after failures and Digest replays through sl_auth_guard.
  */
 
 #include <sl_config.h>
