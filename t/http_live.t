@@ -55,7 +55,7 @@ streaming {
 }
 EOF
 
-$t->plan(25);
+$t->plan(26);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $port = $t->port(8000);
@@ -185,6 +185,13 @@ is($r->{status}, 415, 'a push of another format gets 415');
     my $frame = "\xff\xfb\x90\x64" . ("\0" x 413);   # 128 kbit/s, 44.1 kHz
     print $s $frame x 100;
 
+    # the stream is described once its first frames are parsed
+    for (1 .. 50) {
+        last if http_request($port, "HEAD /idle HTTP/1.1\r\nHost: x\r\n\r\n",
+                             1)->{status} == 200;
+        sleep 0.1;
+    }
+
     # more frames while a player listens
     my $pid = fork() // die;
     if ($pid == 0) {
@@ -202,6 +209,14 @@ is($r->{status}, 415, 'a push of another format gets 415');
         'SOURCE: 200 at once, its stream reaches players ('
         . length($l->{audio} // '') . ' bytes)');
 }
+# a malformed chunked body: 400, and the point is free for the next
+$r = http_push($port, '/idle', "zz\r\n\xff\xfb",
+    headers => "Content-Type: audio/mpeg\r\nTransfer-Encoding: chunked\r\n");
+my $bad = $r->{status};
+$r = http_push($port, '/idle', ("\xff\xfb\x90\x64" . ("\0" x 413)) x 20);
+is("$bad $r->{status}", '400 200',
+    'a bad chunked push gets 400 and leaves the point free');
+
 $r = http_request($port, "GET /nopush HTTP/1.1\r\nHost: x\r\n\r\n");
 is($r->{status}, 503, 'a point without a source gets 503');
 

@@ -45,13 +45,18 @@ streaming {
             type    broadcast;
             source  push;
         }
+
+        publishing_point /spare {
+            type    broadcast;
+            source  push;
+        }
     }
 }
 EOF
 
 mkdir $t->path('archive');
 
-$t->plan(12);
+$t->plan(13);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $rp = $t->port(8554);
@@ -124,6 +129,36 @@ my $sdp = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\n"
 my $a = $c->request('ANNOUNCE', "rtsp://127.0.0.1:$rp/radio",
     headers => { 'Content-Type' => 'application/sdp' }, body => $sdp);
 is($a->{status}, 455, 'a second encoder gets 455');
+$c->close();
+
+# bad encoders: a malformed SDP, a codec Sluice cannot take; neither
+# claims the point; one that vanishes after ANNOUNCE frees it
+
+$c = Sluice::RTSP->new(port => $rp) or die;
+$a = $c->request('ANNOUNCE', "rtsp://127.0.0.1:$rp/spare",
+    headers => { 'Content-Type' => 'application/sdp' },
+    body => "m=audio\r\nnonsense\r\n");
+my $bad = $a->{status};
+$a = $c->request('ANNOUNCE', "rtsp://127.0.0.1:$rp/spare",
+    headers => { 'Content-Type' => 'application/sdp' },
+    body => "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\n"
+        . "m=video 0 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n");
+my $codec = $a->{status};
+$a = $c->request('RECORD', "rtsp://127.0.0.1:$rp/spare",
+    headers => { Session => 'nosuchsession' });
+my $record = $a->{status};
+$a = $c->request('ANNOUNCE', "rtsp://127.0.0.1:$rp/spare",
+    headers => { 'Content-Type' => 'application/sdp' }, body => $sdp);
+my $good = $a->{status};
+$c->close();
+sleep 0.3;
+
+$c = Sluice::RTSP->new(port => $rp) or die;
+$a = $c->request('ANNOUNCE', "rtsp://127.0.0.1:$rp/spare",
+    headers => { 'Content-Type' => 'application/sdp' }, body => $sdp);
+is("$bad $codec $record $good $a->{status}", '400 415 454 200 200',
+    'malformed SDP 400, unknown codec 415, RECORD without session 454; '
+    . 'the point stays free, and free again when its encoder vanishes');
 $c->close();
 
 # the archive
