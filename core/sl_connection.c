@@ -434,6 +434,10 @@ sl_close_connection(sl_connection_t *c)
         return;
     }
 
+    if (c->ssl) {
+        sl_ssl_close(c);
+    }
+
     sl_event_del_timer(c->read);
     sl_event_del_timer(c->write);
 
@@ -506,6 +510,10 @@ sl_recv(sl_connection_t *c, u_char *buf, size_t size)
 {
     ssize_t  n;
 
+    if (c->ssl) {
+        return sl_ssl_recv(c, buf, size);
+    }
+
     for ( ;; ) {
         n = recv(c->fd, buf, size, 0);
 
@@ -543,7 +551,14 @@ sl_recv(sl_connection_t *c, u_char *buf, size_t size)
 ssize_t
 sl_send(sl_connection_t *c, const u_char *buf, size_t size)
 {
-    ssize_t  n;
+    ssize_t       n;
+    struct iovec  iov;
+
+    if (c->ssl) {
+        iov.iov_base = (void *) buf;
+        iov.iov_len = size;
+        return sl_ssl_writev(c, &iov, 1);
+    }
 
     for ( ;; ) {
         n = send(c->fd, buf, size, MSG_NOSIGNAL);
@@ -567,6 +582,51 @@ sl_send(sl_connection_t *c, const u_char *buf, size_t size)
 
         c->write->error = 1;
         sl_log_error(SL_LOG_INFO, c->log, errno, "send() failed");
+
+        return SL_ERROR;
+    }
+}
+
+
+ssize_t
+sl_writev(sl_connection_t *c, const struct iovec *iov, int n)
+{
+    int      i;
+    size_t   size;
+    ssize_t  sent;
+
+    if (c->ssl) {
+        return sl_ssl_writev(c, iov, n);
+    }
+
+    size = 0;
+
+    for (i = 0; i < n; i++) {
+        size += iov[i].iov_len;
+    }
+
+    for ( ;; ) {
+        sent = writev(c->fd, iov, n);
+
+        if (sent >= 0) {
+            if ((size_t) sent < size) {
+                c->write->ready = 0;
+            }
+
+            return sent;
+        }
+
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            c->write->ready = 0;
+            return SL_AGAIN;
+        }
+
+        if (errno == EINTR) {
+            continue;
+        }
+
+        c->write->error = 1;
+        sl_log_error(SL_LOG_INFO, c->log, errno, "writev() failed");
 
         return SL_ERROR;
     }

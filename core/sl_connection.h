@@ -26,6 +26,7 @@ struct sl_listening_s {
     sl_connection_handler_pt   handler;       /* the protocol's */
     void                      *servers;       /* the protocol's conf */
     const char                *protocol;      /* "rtsp", for logs */
+    struct sl_ssl_s           *ssl;           /* "listen ... ssl" */
 
     sl_log_t                   log;
     sl_log_t                  *logp;
@@ -54,6 +55,7 @@ struct sl_connection_s {
 
     sl_pool_t                 *pool;
     sl_log_t                  *log;
+    struct sl_ssl_connection_s  *ssl;         /* TLS, or NULL */
 
     sl_uint_t                  number;        /* "*N" in the log */
     sl_msec_t                  start_msec;
@@ -96,7 +98,8 @@ u_char *sl_connection_log_context(sl_connection_t *c, const char *action,
 
 /* > 0 bytes, 0 on EOF, SL_AGAIN, SL_ERROR (logged at info) */
 ssize_t sl_recv(sl_connection_t *c, u_char *buf, size_t size);
-/* bytes written (maybe fewer), SL_AGAIN, SL_ERROR */
+/* bytes written (maybe fewer), SL_AGAIN, SL_ERROR (logged at info) */
 ssize_t sl_send(sl_connection_t *c, const u_char *buf, size_t size);
+ssize_t sl_writev(sl_connection_t *c, const struct iovec *iov, int n);
 
 #endif /* SL_CONNECTION_H */

@@ -49,6 +49,7 @@ typedef void (*sl_connection_handler_pt)(sl_connection_t *c);
 #include <sl_event.h>
 #include <sl_event_timer.h>
 #include <sl_connection.h>
+#include <sl_ssl.h>
 #include <sl_shmem.h>
 #include <sl_cycle.h>
 #include <sl_process.h>

@@ -607,6 +607,12 @@ sl_process_events_and_timers(sl_cycle_t *cycle)
             }
 
             wev->ready = 1;
+
+            /* what TLS took earlier goes before anything new */
+            if (c->ssl && sl_ssl_flush(c) == SL_AGAIN) {
+                continue;
+            }
+
             wev->handler(wev);
         }
     }
@@ -725,6 +731,11 @@ sl_event_accept(sl_event_t *ev)
 
         if (sl_event_add_conn(c) != SL_OK) {
             sl_close_connection(c);
+            continue;
+        }
+
+        if (ls->ssl) {
+            sl_ssl_accept(c, ls->ssl);
             continue;
         }
 

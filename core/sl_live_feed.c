@@ -798,14 +798,13 @@ sl_live_sub_write(sl_live_sub_t *sub, sl_connection_t *c)
 
         want = iov[0].iov_len + (niov > 1 ? iov[1].iov_len : 0);
 
-        n = writev(c->fd, iov, (int) niov);
+        n = sl_writev(c, iov, (int) niov);
 
-        if (n == -1) {
-            if (errno == EAGAIN || errno == EINTR) {
-                return SL_AGAIN;
-            }
+        if (n == SL_AGAIN) {
+            return SL_AGAIN;
+        }
 
-            sl_log_error(SL_LOG_INFO, c->log, errno, "writev() failed");
+        if (n == SL_ERROR) {
             c->error = 1;
             return SL_ERROR;
         }

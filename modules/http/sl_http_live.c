@@ -280,14 +280,13 @@ sl_http_live_send_icy(sl_http_connection_t *hc)
             niov++;
         }
 
-        sent = writev(c->fd, iov, (int) niov);
+        sent = sl_writev(c, iov, (int) niov);
 
-        if (sent == -1) {
-            if (errno == EAGAIN || errno == EINTR) {
-                return SL_AGAIN;
-            }
+        if (sent == SL_AGAIN) {
+            return SL_AGAIN;
+        }
 
-            sl_log_error(SL_LOG_INFO, c->log, errno, "writev() failed");
+        if (sent == SL_ERROR) {
             c->error = 1;
             return SL_ERROR;
         }

@@ -329,14 +329,13 @@ sl_rtsp_live_send_tcp(sl_rtsp_session_t *s)
 
         want = iov[0].iov_len + (niov > 1 ? iov[1].iov_len : 0);
 
-        n = writev(c->fd, iov, (int) niov);
+        n = sl_writev(c, iov, (int) niov);
 
-        if (n == -1) {
-            if (errno == EAGAIN || errno == EINTR) {
-                return SL_AGAIN;
-            }
+        if (n == SL_AGAIN) {
+            return SL_AGAIN;
+        }
 
-            sl_log_error(SL_LOG_INFO, c->log, errno, "writev() failed");
+        if (n == SL_ERROR) {
             sl_rtsp_drop(c);
             return SL_ERROR;
         }

@@ -89,11 +89,12 @@ typedef struct {
 
 /*
  * Picks the first transport of the header this server can send: unicast
- * RTP/AVP over UDP (client_port required) or RTP/AVP/TCP interleaved.
- * SL_OK, 461 when none is usable (the client may retry with another, as
- * ffmpeg does), 400 when malformed.
+ * RTP/AVP over UDP (client_port required) or RTP/AVP/TCP interleaved,
+ * only the latter when tcp_only (on TLS, where UDP would leave the
+ * media in clear).  SL_OK, 461 when none is usable (the client may retry
+ * with another, as ffmpeg does), 400 when malformed.
  */
-sl_int_t sl_rtsp_parse_transport(const sl_str_t *value,
+sl_int_t sl_rtsp_parse_transport(const sl_str_t *value, sl_uint_t tcp_only,
     sl_rtsp_transport_t *t);
 
 extern const sl_str_t  sl_rtsp_method_names[SL_RTSP_METHODS];

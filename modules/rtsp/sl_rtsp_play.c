@@ -351,16 +351,14 @@ sl_rtsp_send_tcp(sl_rtsp_session_t *s, sl_rtp_out_t *out, sl_uint_t from,
             n = 0;
 
         } else {
-            n = writev(c->fd, iov, 2 * k);
+            n = sl_writev(c, iov, 2 * k);
 
-            if (n == -1) {
-                if (errno != EAGAIN && errno != EINTR) {
-                    sl_log_error(SL_LOG_INFO, s->log, errno,
-                                 "writev() failed");
-                    sl_rtsp_drop(c);
-                    return;
-                }
+            if (n == SL_ERROR) {
+                sl_rtsp_drop(c);
+                return;
+            }
 
+            if (n == SL_AGAIN) {
                 n = 0;
             }
         }

@@ -489,7 +489,7 @@ sl_rtsp_setup(sl_rtsp_connection_t *rc)
         return;
     }
 
-    status = sl_rtsp_parse_transport(v, &t);
+    status = sl_rtsp_parse_transport(v, c->ssl != NULL, &t);
     if (status != SL_OK) {
         sl_log_error(SL_LOG_INFO, c->log, 0,
                      "client asked for no usable transport: \"%.*s\"",

@@ -144,7 +144,8 @@ sl_rtsp_transport_spec(const u_char *p, const u_char *last,
 
 
 sl_int_t
-sl_rtsp_parse_transport(const sl_str_t *value, sl_rtsp_transport_t *t)
+sl_rtsp_parse_transport(const sl_str_t *value, sl_uint_t tcp_only,
+    sl_rtsp_transport_t *t)
 {
     sl_int_t       rc, malformed;
     const u_char  *p, *last, *comma;
@@ -162,7 +163,7 @@ sl_rtsp_parse_transport(const sl_str_t *value, sl_rtsp_transport_t *t)
 
         rc = sl_rtsp_transport_spec(p, comma, t);
 
-        if (rc == SL_OK) {
+        if (rc == SL_OK && (t->tcp || !tcp_only)) {
             return SL_OK;
         }
 

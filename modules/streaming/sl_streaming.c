@@ -277,9 +277,10 @@ sl_streaming_merge_servers(sl_conf_t *cf, sl_streaming_core_main_conf_t *cmcf,
 static sl_int_t
 sl_streaming_add_listening(sl_conf_t *cf, sl_streaming_core_main_conf_t *cmcf)
 {
-    sl_uint_t               i, j;
-    sl_listening_t         *ls;
-    sl_streaming_listen_t  *lst;
+    sl_uint_t                      i, j;
+    sl_listening_t                *ls;
+    sl_streaming_listen_t         *lst;
+    sl_streaming_core_srv_conf_t  *cscf;
 
     lst = cmcf->listens.elts;
 
@@ -301,11 +302,24 @@ sl_streaming_add_listening(sl_conf_t *cf, sl_streaming_core_main_conf_t *cmcf)
             }
         }
 
+        cscf = lst[i].server;
+
+        if (lst[i].ssl && cscf->ssl == NULL) {
+            sl_log_error(SL_LOG_EMERG, cf->log, 0,
+                         "no \"ssl_certificate\" for \"listen ... ssl\" "
+                         "in " SL_STR_FMT ":%lu",
+                         SL_STR_ARG(&lst[i].file),
+                         (unsigned long) lst[i].line);
+            return SL_ERROR;
+        }
+
         ls = sl_create_listening(cf, (struct sockaddr *) &lst[i].addr.sockaddr,
                                  lst[i].addr.socklen);
         if (ls == NULL) {
             return SL_ERROR;
         }
+
+        ls->ssl = lst[i].ssl ? cscf->ssl : NULL;
 
         ls->handler = lst[i].protocol->handler;
         ls->protocol = (const char *) lst[i].protocol->name.data;

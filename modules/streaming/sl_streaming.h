@@ -128,6 +128,7 @@ typedef struct {
     sl_int_t                  backlog;
     ssize_t                   sndbuf;       /* 0: the system's */
     unsigned                  ipv6only:1;
+    unsigned                  ssl:1;
     void                     *server;       /* sl_streaming_core_srv_conf_t */
     sl_str_t                  file;         /* where it was written */
     sl_uint_t                 line;
@@ -147,6 +148,7 @@ typedef struct sl_streaming_core_pp_conf_s  sl_streaming_core_pp_conf_t;
 typedef struct {
     sl_streaming_conf_ctx_t  *ctx;          /* this server's confs */
     sl_array_t                pps;          /* every point, config order */
+    sl_ssl_t                 *ssl;          /* ssl_certificate, or NULL */
     sl_str_t                  file;
     sl_uint_t                 line;
 } sl_streaming_core_srv_conf_t;

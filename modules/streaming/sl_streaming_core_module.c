@@ -342,7 +342,8 @@ sl_streaming_core_server(sl_conf_t *cf, sl_command_t *cmd sl_unused,
 
 
 /*
- * listen [ADDR:]PORT PROTOCOL [backlog=N] [ipv6only=on|off];
+ * listen [ADDR:]PORT PROTOCOL [ssl] [backlog=N] [sndbuf=SIZE]
+ *     [ipv6only=on|off];
  * the protocol is one a module registered ("rtsp").
  */
 static char *
@@ -428,6 +429,11 @@ sl_streaming_core_listen(sl_conf_t *cf, sl_command_t *cmd sl_unused,
             continue;
         }
 
+        if (sl_str_eq(&value[i], "ssl")) {
+            lst->ssl = 1;
+            continue;
+        }
+
         if (sl_str_eq(&value[i], "ipv6only=on")) {
             lst->ipv6only = 1;
             continue;
@@ -447,7 +453,7 @@ invalid:
 
     sl_conf_log_error(SL_LOG_EMERG, cf, 0,
                       "invalid parameter \"" SL_STR_FMT "\" in \"listen\" "
-                      "directive, it must be backlog=N, sndbuf=SIZE "
+                      "directive, it must be ssl, backlog=N, sndbuf=SIZE "
                       "(1k..64m) or ipv6only=on|off",
                       SL_STR_ARG(&value[i]));
     return SL_CONF_ERROR;
@@ -480,9 +486,10 @@ sl_streaming_core_listen_dump(sl_conf_dump_t *d, sl_command_t *cmd sl_unused,
         }
 
         sl_conf_dump_line(d, "listen " SL_STR_FMT " " SL_STR_FMT
-                          " backlog=%ld%s%s;",
+                          "%s backlog=%ld%s%s;",
                           SL_STR_ARG(&lst[i].addr.name),
                           SL_STR_ARG(&lst[i].protocol->name),
+                          lst[i].ssl ? " ssl" : "",
                           (long) lst[i].backlog, sndbuf,
                           (lst[i].addr.sockaddr.ss_family == AF_INET6
                            && !lst[i].ipv6only) ? " ipv6only=off" : "");

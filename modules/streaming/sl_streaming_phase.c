@@ -23,6 +23,7 @@ sl_streaming_init_request(sl_streaming_request_t *r, sl_connection_t *c)
     r->phase = SL_STREAMING_ACCESS_PHASE;
     r->phase_handler = 0;
     r->status = 0;
+    r->secure = (c->ssl != NULL);
 }
 
 

@@ -7,7 +7,7 @@ SL_BUILD_DEPS=(gcc libc6-dev make pkg-config libpcre2-dev libssl-dev
                zlib1g-dev libcrypt-dev ffmpeg)
 # shellcheck disable=SC2034
 SL_TEST_DEPS=(clang libclang-rt-dev libcunit1-dev valgrind ffmpeg perl
-              iproute2 procps
+              iproute2 procps curl openssl libio-socket-ssl-perl
               vlc-bin vlc-plugin-base mpv
               gstreamer1.0-tools gstreamer1.0-plugins-base
               gstreamer1.0-plugins-good gstreamer1.0-plugins-bad

@@ -25,7 +25,8 @@ use Time::HiRes qw/time/;
 our @EXPORT_OK = qw/rtsp_options rtsp_request parse_response/;
 
 # Options: host (default 127.0.0.1), port, local (source address to bind),
-# timeout (default 5 s, for connect and for every read).
+# timeout (default 5 s, for connect and for every read), ssl (a hash of
+# IO::Socket::SSL options: RTSP over TLS).
 sub new {
     my ($class, %opts) = @_;
     my $host = $opts{host} // '127.0.0.1';
@@ -44,6 +45,16 @@ sub new {
     }
     $s->autoflush(1);
     setsockopt($s, IPPROTO_TCP, TCP_NODELAY, 1);
+
+    if ($opts{ssl}) {
+        require IO::Socket::SSL;
+        if (!IO::Socket::SSL->start_SSL($s, Timeout => $timeout,
+                                        %{$opts{ssl}})) {
+            $@ = "TLS to [$host]:$opts{port}: "
+                . IO::Socket::SSL::errstr();
+            return undef;
+        }
+    }
 
     return bless {
         sock => $s,
@@ -132,7 +143,9 @@ sub _fill {
         return undef;
     }
     my $sel = IO::Select->new($s);
-    if (!$sel->can_read($left)) {
+    # TLS: a record already decrypted is not seen by select()
+    my $pending = $s->can('pending') ? $s->pending : 0;
+    if (!$pending && !$sel->can_read($left)) {
         $self->{error} = 'timeout';
         return undef;
     }

@@ -12,7 +12,7 @@ parse(const char *text, sl_rtsp_transport_t *t)
     v.data = (u_char *) text;
     v.len = strlen(text);
 
-    return sl_rtsp_parse_transport(&v, t);
+    return sl_rtsp_parse_transport(&v, 0, t);
 }
 
 
@@ -90,7 +90,29 @@ test_choice(void)
 }
 
 
+/* on TLS: UDP would carry the media in clear, so only TCP is chosen */
+static void
+test_tcp_only(void)
+{
+    sl_str_t             v;
+    sl_rtsp_transport_t  t;
+
+    v = (sl_str_t) sl_string("RTP/AVP;unicast;client_port=5000-5001, "
+                             "RTP/AVP/TCP;unicast;interleaved=2-3");
+    CU_ASSERT_EQUAL(sl_rtsp_parse_transport(&v, 1, &t), SL_OK);
+    CU_ASSERT_TRUE(t.tcp);
+    CU_ASSERT_EQUAL(t.interleaved[0], 2);
+
+    CU_ASSERT_EQUAL(sl_rtsp_parse_transport(&v, 0, &t), SL_OK);
+    CU_ASSERT_FALSE(t.tcp);
+
+    v = (sl_str_t) sl_string("RTP/AVP;unicast;client_port=5000-5001");
+    CU_ASSERT_EQUAL(sl_rtsp_parse_transport(&v, 1, &t), 461);
+}
+
+
 SL_UNIT_SUITE(sl_rtsp_transport,
     { "UDP", test_udp },
     { "TCP interleaved", test_tcp },
-    { "choosing among several", test_choice })
+    { "choosing among several", test_choice },
+    { "TCP only on TLS", test_tcp_only })
