@@ -13,7 +13,7 @@ use Time::HiRes qw/time/;
 use lib 't/lib';
 use Sluice;
 
-my $t = Sluice->new()->has(qw/streaming access rtsp/);
+my $t = Sluice->new()->has(qw/streaming access rtsp ssl/);
 my $d = $t->testdir();
 
 my $good = <<'EOF';
@@ -290,6 +290,48 @@ streaming {
 }
 EOF
         qr/"live_buffer" 1048576 must be at least 8 times/, 'bad.conf', 4],
+
+    ['TLS listen without a certificate', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    server {
+        listen 127.0.0.1:8322 rtsp ssl;
+    }
+}
+EOF
+        qr/no "ssl_certificate" for "listen \.\.\. ssl"/, 'bad.conf', 4],
+
+    ['certificate without its key', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    server {
+        ssl_certificate server.pem;
+    }
+}
+EOF
+        qr/"ssl_certificate" without its "ssl_certificate_key"/,
+        'bad.conf', 4],
+
+    ['certificate file missing', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    ssl_certificate missing.pem;
+    ssl_certificate_key missing.key;
+    server {
+        listen 127.0.0.1:8322 rtsp ssl;
+    }
+}
+EOF
+        qr/cannot load certificate ".*missing\.pem" .*No such file/,
+        'bad.conf', 3],
+
+    ['unknown TLS protocol', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    ssl_protocols TLSv1.2 SSLv3;
+}
+EOF
+        qr/invalid value "SSLv3" in "ssl_protocols"/, 'bad.conf', 3],
 );
 
 $t->plan(

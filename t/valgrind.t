@@ -2,7 +2,8 @@
 
 # The server under valgrind (the build without sanitizers that
 # scripts/test makes first): players set up, play, seek and tear down over
-# UDP and TCP, a session times out, bad requests are refused; valgrind
+# UDP and TCP, a session times out, bad requests are refused, RTSPS and
+# HTTPS play and a TLS handshake is broken off; valgrind
 # must report no invalid access, no uninitialised value and no lost block.
 # Valgrind has no openat2(), so the on-demand source takes its fallback
 # path walk here (no symbolic link at all).
@@ -26,7 +27,8 @@ use lib 't/lib';
 use Sluice;
 use Sluice::RTSP;
 use Sluice::Media qw/make_media rtsp_span/;
-use Sluice::HTTP qw/http_listen/;
+use Sluice::HTTP qw/http_listen http_connect/;
+use Sluice::TLS qw/make_ca make_cert/;
 
 plan(skip_all => 'no plain build (scripts/test makes one)') unless $plain;
 
@@ -44,7 +46,11 @@ close $fh;
 chmod 0755, "/tmp/sluice-valgrind-$$";
 END { unlink "/tmp/sluice-valgrind-$$" if $plain }
 
-$t->has(qw/streaming rtsp/)->has_program(qw/valgrind ffmpeg ffprobe/);
+$t->has(qw/streaming rtsp ssl/)
+    ->has_program(qw/valgrind ffmpeg ffprobe curl openssl/);
+
+make_ca($t);
+make_cert($t, 'server', 'localhost');
 
 $t->write_file_expand('sluice.conf', <<'EOF');
 worker_processes 1;
@@ -62,6 +68,11 @@ streaming {
     server {
         listen 127.0.0.1:%%PORT_8554%% rtsp;
         listen 127.0.0.1:%%PORT_8000%% http;
+        listen 127.0.0.1:%%PORT_8322%% rtsp ssl;
+        listen 127.0.0.1:%%PORT_8443%% http ssl;
+
+        ssl_certificate %%TESTDIR%%/server.pem;
+        ssl_certificate_key %%TESTDIR%%/server.key;
 
         publishing_point /live { type broadcast; source push; }
         publishing_point /cam {
@@ -85,7 +96,7 @@ make_media($t, 'a.mp3', 4, 'mp3');
 make_media($t, 'a.mp4', 4, 'mp4');
 make_media($t, 'a.ts', 4, 'ts');
 
-$t->plan(12);
+$t->plan(15);
 $t->run(timeout => 60) or BAIL_OUT('cannot start sluice under valgrind');
 
 my $port = $t->port(8554);
@@ -145,6 +156,21 @@ my $p = $t->run_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-rtsp_transport',
     'tcp', '-i', "rtsp://127.0.0.1:$port/live", '-t', '1', '-f', 'null', '-'],
     timeout => 60);
 is($p->{code}, 0, 'RTSP live under valgrind') or diag($p->{err});
+
+# TLS: RTSPS on demand, HTTPS live, a handshake broken off
+my $sp = $t->port(8322);
+my $s = rtsp_span($t, "rtsps://127.0.0.1:$sp/vod/a.mp4", 'tcp',
+    timeout => 120);
+ok(scalar keys %{$s->{span}}, 'RTSPS under valgrind') or diag($s->{err});
+my $tp = $t->port(8443);
+$p = $t->run_cmd(['curl', '-s', '--cacert', $t->path('ca.pem'),
+    '--max-time', '2', '-o', $t->path('https.mp3'),
+    "https://localhost:$tp/live"], timeout => 30);
+ok((-s $t->path('https.mp3') // 0) > 10000, 'HTTPS live under valgrind');
+my $half = http_connect($sp);
+ok($half && syswrite($half, "\x16\x03\x01\x00\x05hello"),
+   'a broken TLS handshake under valgrind');
+close $half if $half;
 
 $t->stop_cmd($cam, 'INT');
 $t->wait_log(qr/encoder of "\/live" finished/, 30);
