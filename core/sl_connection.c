@@ -551,43 +551,16 @@ sl_recv(sl_connection_t *c, u_char *buf, size_t size)
 ssize_t
 sl_send(sl_connection_t *c, const u_char *buf, size_t size)
 {
-    ssize_t       n;
     struct iovec  iov;
 
-    if (c->ssl) {
-        iov.iov_base = (void *) buf;
-        iov.iov_len = size;
-        return sl_ssl_writev(c, &iov, 1);
-    }
+    iov.iov_base = (void *) buf;
+    iov.iov_len = size;
 
-    for ( ;; ) {
-        n = send(c->fd, buf, size, MSG_NOSIGNAL);
-
-        if (n >= 0) {
-            if ((size_t) n < size) {
-                c->write->ready = 0;
-            }
-
-            return n;
-        }
-
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            c->write->ready = 0;
-            return SL_AGAIN;
-        }
-
-        if (errno == EINTR) {
-            continue;
-        }
-
-        c->write->error = 1;
-        sl_log_error(SL_LOG_INFO, c->log, errno, "send() failed");
-
-        return SL_ERROR;
-    }
+    return sl_writev(c, &iov, 1);
 }
 
 
+/* SIGPIPE is ignored in every process: a closed peer gives EPIPE here */
 ssize_t
 sl_writev(sl_connection_t *c, const struct iovec *iov, int n)
 {

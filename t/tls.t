@@ -2,7 +2,8 @@
 
 # TLS: RTSPS and HTTPS with a certificate authority made for the test.
 # ffprobe and ffmpeg play rtsps:// (TCP interleaved; UDP is refused on
-# TLS), Basic passwords are taken over RTSPS and refused on plain RTSP,
+# TLS), Basic passwords are taken over RTSPS and refused on plain RTSP, an
+# encoder pushes over RTSPS,
 # the certificate verifies against the test CA and not against another,
 # TLSv1.1 is refused by default, HTTPS carries a live stream, session
 # tickets resume across two reloads and not four, a renewed certificate is
@@ -76,6 +77,14 @@ streaming {
             source push;
             allow_push 127.0.0.1;
         }
+
+        publishing_point /cam {
+            type broadcast;
+            source push;
+            allow_push 127.0.0.1;
+            auth basic;
+            authorize write alice;
+        }
     }
 }
 EOF
@@ -98,7 +107,7 @@ write_conf($t->path('server.key'));
 make_media($t, 'a.mp4', 2, 'mp4');
 make_media($t, 'long.mp4', 5, 'mp4');
 
-$t->plan(28);
+$t->plan(30);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $sp = $t->port(8322);
@@ -168,6 +177,19 @@ ok($t->wait_log(qr/authentication: user "alice", method basic, granted/, 5,
 $c = rtsp_codecs($t, "rtsp://alice:secret\@127.0.0.1:$rp/basic/a.mp4");
 ok($c->{code} != 0 && !@{$c->{codecs}}, 'Basic over plain RTSP: no media')
     or diag($c->{err});
+
+# an encoder over RTSPS with Basic, and a player of its stream over RTSPS
+$off = $t->log_offset();
+my $cam = $t->start_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-re',
+    '-i', $t->path('media/long.mp4'), '-c', 'copy', '-f', 'rtsp',
+    "rtsps://alice:secret\@127.0.0.1:$sp/cam"]);
+ok($t->wait_log(qr/encoder connected to "\/cam" \(RTSP/, 10, $off),
+   'an encoder pushes over RTSPS with Basic');
+sleep 1;
+$c = rtsp_codecs($t, "rtsps://alice:secret\@127.0.0.1:$sp/cam");
+is("@{$c->{codecs}}", 'aac h264', 'its stream plays over RTSPS')
+    or diag($c->{err});
+$t->stop_cmd($cam, 'INT');
 
 # HTTPS: a live MP3 stream, verified with the test CA
 my $enc = $t->start_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-re',
