@@ -9,6 +9,8 @@
  * same bytes, which a caller that skips ahead in a live stream would
  * not do.  What the socket did not take is written before anything
  * else and on every writable event (sl_ssl_flush() from the event loop).
+ * The buffer exists only while it holds bytes: thousands of idle control
+ * connections do not keep 16 KB each.
  *
  * Session tickets are sealed with keys the master makes at every
  * configuration: the newest seals, the three newest open, so workers
@@ -62,6 +64,7 @@ static void sl_ssl_log(sl_connection_t *c, int sslerr, const char *what);
 static void sl_ssl_handshake(sl_connection_t *c);
 static void sl_ssl_handshake_handler(sl_event_t *ev);
 static sl_int_t sl_ssl_write_out(sl_connection_t *c);
+static void sl_ssl_release(sl_ssl_connection_t *sc);
 
 
 static sl_ssl_ticket_key_t  sl_ssl_ticket_keys[SL_SSL_TICKET_KEYS];
@@ -191,7 +194,9 @@ sl_ssl_certificate_key(sl_ssl_t *ssl, const char *key, u_char *err,
 
     /* a key of the certificate's type is checked against it here */
     if (SSL_CTX_use_PrivateKey_file(ssl->ctx, key, SSL_FILETYPE_PEM) != 1) {
-        if (ERR_GET_REASON(ERR_peek_error()) == X509_R_KEY_VALUES_MISMATCH) {
+        if (ERR_GET_LIB(ERR_peek_error()) == ERR_LIB_X509
+            && ERR_GET_REASON(ERR_peek_error()) == X509_R_KEY_VALUES_MISMATCH)
+        {
             goto mismatch;
         }
 
@@ -581,6 +586,8 @@ sl_ssl_writev(sl_connection_t *c, const struct iovec *iov, int n)
         }
     }
 
+    sl_ssl_release(sc);
+
     return (ssize_t) total;
 }
 
@@ -588,6 +595,7 @@ sl_ssl_writev(sl_connection_t *c, const struct iovec *iov, int n)
 sl_int_t
 sl_ssl_flush(sl_connection_t *c)
 {
+    sl_int_t              rc;
     sl_ssl_connection_t  *sc;
 
     sc = c->ssl;
@@ -598,11 +606,25 @@ sl_ssl_flush(sl_connection_t *c)
         sl_post_event(c->read, &sl_posted_events);
     }
 
-    if (!sc->handshaked) {
+    if (!sc->handshaked || sc->out == NULL) {
         return SL_OK;
     }
 
-    return sl_ssl_write_out(c);
+    rc = sl_ssl_write_out(c);
+
+    sl_ssl_release(sc);
+
+    return rc;
+}
+
+
+static void
+sl_ssl_release(sl_ssl_connection_t *sc)
+{
+    if (sc->out && sc->out_last == 0) {
+        sl_free(sc->out);
+        sc->out = NULL;
+    }
 }
 
 

@@ -19,14 +19,14 @@ use Exporter qw/import/;
 use IO::Select;
 use IO::Socket::IP;
 use POSIX ();
-use Socket qw/IPPROTO_TCP TCP_NODELAY/;
+use Socket qw/IPPROTO_TCP TCP_NODELAY SOL_SOCKET SO_RCVBUF/;
 use Time::HiRes qw/time/;
 
 our @EXPORT_OK = qw/rtsp_options rtsp_request parse_response/;
 
 # Options: host (default 127.0.0.1), port, local (source address to bind),
 # timeout (default 5 s, for connect and for every read), ssl (a hash of
-# IO::Socket::SSL options: RTSP over TLS).
+# IO::Socket::SSL options: RTSP over TLS), rcvbuf (SO_RCVBUF, bytes).
 sub new {
     my ($class, %opts) = @_;
     my $host = $opts{host} // '127.0.0.1';
@@ -45,6 +45,7 @@ sub new {
     }
     $s->autoflush(1);
     setsockopt($s, IPPROTO_TCP, TCP_NODELAY, 1);
+    setsockopt($s, SOL_SOCKET, SO_RCVBUF, $opts{rcvbuf}) if $opts{rcvbuf};
 
     if ($opts{ssl}) {
         require IO::Socket::SSL;
@@ -181,6 +182,9 @@ sub _take_frame {
     substr($self->{buf}, 0, 4 + $len) = '';
     $self->{frames}{$ch}++;
     $self->{bytes}{$ch} += $len;
+    # RTP sequence numbers per channel, when the caller asked for them
+    push @{$self->{seq}{$ch}}, unpack('x2 n', $data)
+        if $self->{keep_seq} && !($ch % 2) && $len >= 12;
     push @{$self->{rtcp}}, $data if $ch % 2;
     return 1;
 }
