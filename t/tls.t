@@ -1,16 +1,16 @@
 #!/usr/bin/perl
 
 # TLS: RTSPS and HTTPS with a certificate authority made for the test.
-# ffprobe and ffmpeg play rtsps:// (TCP interleaved; UDP is refused on
-# TLS), Basic passwords are taken over RTSPS and refused on plain RTSP, an
-# encoder pushes over RTSPS,
-# the certificate verifies against the test CA and not against another,
-# TLSv1.1 is refused by default, HTTPS carries a live stream, session
-# tickets resume across two reloads and not four, a renewed certificate is
-# served after a reload while a stream started before goes on, a key that
-# is not the certificate's fails the reload with file:line and the old
-# certificate stays, and a client that never finishes its handshake is
-# closed after ssl_handshake_timeout.
+# ffprobe, ffmpeg and GStreamer play rtsps:// (TCP interleaved; UDP is
+# refused on TLS), Basic passwords are taken over RTSPS and refused on
+# plain RTSP, an encoder pushes over RTSPS, the certificate verifies
+# against the test CA and not against another, TLSv1.1 is refused by
+# default, HTTPS carries a live stream, session tickets resume across a
+# reload and not four, a renewed certificate is served after a reload
+# while a stream started before goes on, a key that is not the
+# certificate's fails the reload with file:line and the old certificate
+# stays, and a client that never finishes its handshake is closed after
+# ssl_handshake_timeout.
 
 use strict;
 use warnings;
@@ -26,7 +26,7 @@ use Sluice::Media qw/make_media rtsp_codecs/;
 use Sluice::TLS qw/make_ca make_cert make_key s_client/;
 
 my $t = Sluice->new()->has(qw/streaming ssl auth rtsp http/)
-    ->has_program(qw/ffmpeg ffprobe curl openssl/);
+    ->has_program(qw/ffmpeg ffprobe curl openssl gst-launch-1.0/);
 
 eval { require IO::Socket::SSL; 1 }
     or plan(skip_all => 'IO::Socket::SSL (libio-socket-ssl-perl) missing');
@@ -107,7 +107,7 @@ write_conf($t->path('server.key'));
 make_media($t, 'a.mp4', 2, 'mp4');
 make_media($t, 'long.mp4', 5, 'mp4');
 
-$t->plan(30);
+$t->plan(31);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $sp = $t->port(8322);
@@ -127,6 +127,14 @@ my $frames = () = $r->{out} =~ /^0,/mg;
 ok($r->{code} == 0 && $frames >= 48,
    "ffmpeg decodes the video over RTSPS ($frames of 50 pictures)")
     or diag($r->{err});
+
+# GStreamer (it cannot be given the test CA from gst-launch: validation off)
+$r = $t->run_cmd(['gst-launch-1.0', '-q', 'rtspsrc',
+    "location=rtsps://127.0.0.1:$sp/vod/a.mp4", 'tls-validation-flags=0',
+    '!', 'rtph264depay', '!', 'h264parse', '!', 'avdec_h264', '!',
+    'fakesink', 'num-buffers=40'], timeout => 30);
+is($r->{code}, 0, 'GStreamer rtspsrc decodes 40 pictures over RTSPS')
+    or diag("$r->{err}$r->{out}");
 
 # the certificate: the test CA verifies it, another CA does not
 my $s = s_client($t, $sp, '-CAfile', $t->path('ca.pem'),
@@ -157,8 +165,8 @@ $r = $rc->request('DESCRIBE', $url, headers => { Accept => 'application/sdp' });
 is($r->{status}, 200, 'DESCRIBE over TLS');
 my ($control) = $r->{body} =~ /m=video.*?a=control:(\S+)/s;
 $control = "$url/$control" unless $control =~ m{^rtsps?://};
-$r = $rc->request('SETUP', $control,
-                  headers => { Transport => 'RTP/AVP;unicast;client_port=40000-40001' });
+$r = $rc->request('SETUP', $control, headers => {
+    Transport => 'RTP/AVP;unicast;client_port=40000-40001' });
 is($r->{status}, 461, 'SETUP with UDP only on TLS: 461');
 $r = $rc->request('SETUP', $control,
     headers => { Transport => 'RTP/AVP;unicast;client_port=40000-40001,'
@@ -262,8 +270,10 @@ ok($s->{out} =~ /subject=CN\s*=\s*sluice-renewed/
 $off = $t->log_offset();
 write_conf($t->path('stray.key'));
 $t->signal('HUP', $t->master_pid());
-ok($t->wait_log(qr/\[emerg\].*"\Q${\$t->path('stray.key')}\E" is not the key of the certificate before it.* in \S+sluice\.conf:\d+/,
-                10, $off), 'a wrong key fails the reload with file:line');
+my $stray = $t->path('stray.key');
+my $wrong = qr/"\Q$stray\E" is not the key of the certificate before it/;
+ok($t->wait_log(qr/\[emerg\].*$wrong.* in \S+sluice\.conf:16$/, 10, $off),
+   'a wrong key fails the reload with file:line');
 $s = s_client($t, $sp, '-CAfile', $t->path('ca.pem'));
 like($s->{out}, qr/subject=CN\s*=\s*sluice-renewed/,
      'the running server keeps its certificate');
