@@ -1,14 +1,24 @@
 /* sl_http_load: the HTTP live listener load generator of scripts/bench. */
 
 /*
- * sl_http_load --url http://127.0.0.1:8000/radio [--listeners N] [--ramp R]
- *     [--duration S] [--bitrate BPS] [--timeout S] [--tolerance F]
- *     [--warmup S] [--lowat BYTES] [--icy] [--sources K] [--dump FILE]
+ * sl_http_load --url http[s]://127.0.0.1:8000/radio [--listeners N]
+ *     [--ramp R] [--duration S] [--bitrate BPS] [--timeout S]
+ *     [--tolerance F] [--warmup S] [--lowat BYTES] [--icy] [--sources K]
+ *     [--sni NAME] [--dump FILE]
  *
  * Opens N listener connections at R per second from one epoll process, each
  * "GET PATH HTTP/1.0" (with "Icy-MetaData: 1" under --icy), and holds them
  * all until S seconds after the last one was started; then judges each and
  * closes it.  One JSON object on stdout, one human line on stderr.
+ *
+ * An https:// URL makes every listener a TLS client (sl_load_tls.c): the
+ * handshake is driven by the same epoll loop once connect() is done, the
+ * certificate is not verified, SNI is --sni NAME (default: the URL's host
+ * unless it is an address, which SNI may not carry, RFC 6066 §3), and no
+ * session is resumed: each listener makes a full handshake.  The request
+ * goes when the handshake is done; the measurements below are the same,
+ * on the bytes TLS delivers, and the handshake time (from connect() to
+ * its end) is given apart.
  *
  * What is measured, per listener:
  *
@@ -52,11 +62,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "sl_load_common.h"
+#include "sl_load_tls.h"
 
 
 #define SL_URL_LEN    512
@@ -67,6 +79,7 @@
 enum {
     ST_WAIT = 0,        /* not started yet */
     ST_CONNECT,
+    ST_HANDSHAKE,       /* TLS */
     ST_HEAD,            /* request sent, reading the head */
     ST_BODY,
     ST_DONE
@@ -77,17 +90,20 @@ enum {
     E_NONE = 0, E_SOCKET = SL_LOAD_E_SOCKET, E_EMFILE = SL_LOAD_E_EMFILE,
     E_CONNECT = SL_LOAD_E_CONNECT, E_TIMEOUT, E_CLOSED, E_RESET,
     E_BAD_ANSWER, E_NO_DATA, E_STALLED, E_DEADLINE, E_STATUS,
+    E_HANDSHAKE, E_HANDSHAKE_TIMEOUT, E_TLS,
     E_NKINDS
 };
 
 static const char *sl_error_names[E_NKINDS] = {
     "none", "socket", "emfile", "connect", "timeout", "closed",
-    "reset", "bad_answer", "no_data", "stalled", "deadline", "status"
+    "reset", "bad_answer", "no_data", "stalled", "deadline", "status",
+    "handshake", "handshake_timeout", "tls"
 };
 
 
 typedef struct {
     int         fd;
+    SSL        *ssl;            /* https:// */
     int         state;
     int         error;
     int         status;         /* of the answer */
@@ -100,7 +116,7 @@ typedef struct {
     uint32_t    hdr;            /* MP3: header bytes gathered */
     int         hdr_len;
     int         synced;         /* MP3: headers in a row, up to 2 */
-    double      t_start, t_conn, t_first, t_last, t_snap, t_stop;
+    double      t_start, t_conn, t_hs, t_first, t_last, t_snap, t_stop;
     uint64_t    bytes;          /* audio bytes */
     uint64_t    snap_bytes;     /* audio bytes at t_snap */
     uint64_t    meta_bytes;
@@ -118,6 +134,8 @@ static sl_load_conf_t  load = {
 static struct {
     char        path[SL_URL_LEN];
     char        dump[SL_URL_LEN];
+    char        sni[256];
+    int         tls;
     int         listeners;
     int         icy;
     int         lowat;
@@ -128,10 +146,11 @@ static struct {
 
 const char  sl_load_name[] = "sl_http_load";
 const char  sl_load_usage_text[] =
-    "usage: sl_http_load --url http://HOST:PORT/PATH [--listeners N]\n"
+    "usage: sl_http_load --url http[s]://HOST:PORT/PATH [--listeners N]\n"
     "           [--ramp PER_S] [--duration S] [--bitrate BPS]\n"
     "           [--timeout S] [--tolerance F] [--warmup S]\n"
-    "           [--lowat BYTES] [--icy] [--sources K] [--dump FILE]\n";
+    "           [--lowat BYTES] [--icy] [--sources K] [--sni NAME]\n"
+    "           [--dump FILE]\n";
 
 static sl_load_server_t         sl_server;
 static sl_load_run_t            sl_run;
@@ -144,6 +163,9 @@ static uint64_t                 sl_errors[E_NKINDS];
 static uint64_t                 sl_statuses[SL_LOAD_STATUSES];
 static char                     sl_type[64];
 static uint32_t                 sl_metaint_seen;
+static SSL_CTX                 *sl_tls_ctx;
+static char                     sl_tls_version[32];
+static char                     sl_tls_cipher[64];
 static unsigned char            sl_buf[256 * 1024];
 
 
@@ -160,6 +182,11 @@ sl_finish(sl_listener_t *l, int kind)
     }
 
     l->state = ST_DONE;
+
+    if (l->ssl != NULL) {
+        sl_load_tls_close(l->ssl);
+        l->ssl = NULL;
+    }
 
     if (l->fd >= 0) {
         close(l->fd);
@@ -197,14 +224,102 @@ sl_connect(int i, double now)
 }
 
 
-/* the connection is up: the request goes in one send (it is small) */
+/* the listener's socket wakes the loop on EVENTS from now on */
+static void
+sl_wait(sl_listener_t *l, uint32_t events)
+{
+    struct epoll_event  ev;
+
+    ev.events = events;
+    ev.data.u64 = (uint64_t) (l - sl_listeners);
+    epoll_ctl(sl_ep, EPOLL_CTL_MOD, l->fd, &ev);
+}
+
+
+/* recv() or, over TLS, SSL_read(), with recv()'s answers */
+static ssize_t
+sl_recv(sl_listener_t *l, void *buf, size_t size)
+{
+    if (l->ssl != NULL) {
+        return sl_load_tls_recv(l->ssl, buf, size);
+    }
+
+    return recv(l->fd, buf, size, 0);
+}
+
+
+/* the failure kind of a read or a write that returned -1 */
+static int
+sl_io_error(void)
+{
+    return errno == EPROTO ? E_TLS : E_RESET;
+}
+
+
+/* the request goes in one send (it is small), then the head is awaited */
+static void
+sl_send_request(sl_listener_t *l)
+{
+    ssize_t  n;
+
+    if (l->ssl != NULL) {
+        n = sl_load_tls_send(l->ssl, sl_request, sl_request_len);
+
+    } else {
+        n = send(l->fd, sl_request, sl_request_len, MSG_NOSIGNAL);
+    }
+
+    if (n != sl_request_len) {
+        sl_finish(l, n < 0 && errno != EAGAIN ? sl_io_error() : E_CLOSED);
+        return;
+    }
+
+    l->state = ST_HEAD;
+    sl_wait(l, EPOLLIN);
+}
+
+
+/* one step of the TLS handshake; its end sends the request */
+static void
+sl_handshake(sl_listener_t *l)
+{
+    switch (sl_load_tls_handshake(l->ssl)) {
+
+    case SL_LOAD_TLS_DONE:
+        break;
+
+    case SL_LOAD_TLS_WANT_READ:
+        sl_wait(l, EPOLLIN);
+        return;
+
+    case SL_LOAD_TLS_WANT_WRITE:
+        sl_wait(l, EPOLLOUT);
+        return;
+
+    default:
+        sl_finish(l, E_HANDSHAKE);
+        return;
+    }
+
+    l->t_hs = sl_load_now();
+
+    if (sl_tls_version[0] == '\0') {
+        snprintf(sl_tls_version, sizeof(sl_tls_version), "%s",
+                 SSL_get_version(l->ssl));
+        snprintf(sl_tls_cipher, sizeof(sl_tls_cipher), "%s",
+                 SSL_get_cipher_name(l->ssl));
+    }
+
+    sl_send_request(l);
+}
+
+
+/* the connection is up: the request, or first the TLS handshake */
 static void
 sl_connected(sl_listener_t *l)
 {
-    int                 err;
-    ssize_t             n;
-    socklen_t           len;
-    struct epoll_event  ev;
+    int        err;
+    socklen_t  len;
 
     err = 0;
     len = sizeof(err);
@@ -216,17 +331,14 @@ sl_connected(sl_listener_t *l)
     l->connected = 1;
     l->t_conn = sl_load_now();
 
-    n = send(l->fd, sl_request, sl_request_len, MSG_NOSIGNAL);
-    if (n != sl_request_len) {
-        sl_finish(l, n < 0 && errno == ECONNRESET ? E_RESET : E_CLOSED);
+    if (conf.tls) {
+        l->ssl = sl_load_tls_new(sl_tls_ctx, l->fd, conf.sni);
+        l->state = ST_HANDSHAKE;
+        sl_handshake(l);
         return;
     }
 
-    l->state = ST_HEAD;
-
-    ev.events = EPOLLIN;
-    ev.data.u64 = (uint64_t) (l - sl_listeners);
-    epoll_ctl(sl_ep, EPOLL_CTL_MOD, l->fd, &ev);
+    sl_send_request(l);
 }
 
 
@@ -491,7 +603,7 @@ sl_read_head(sl_listener_t *l, double now)
         l->head = sl_load_realloc(NULL, SL_HEAD_MAX);
     }
 
-    n = recv(l->fd, l->head + l->head_len, SL_HEAD_MAX - 1 - l->head_len, 0);
+    n = sl_recv(l, l->head + l->head_len, SL_HEAD_MAX - 1 - l->head_len);
     if (n == 0) {
         sl_finish(l, E_CLOSED);
         return;
@@ -499,7 +611,7 @@ sl_read_head(sl_listener_t *l, double now)
 
     if (n < 0) {
         if (errno != EAGAIN && errno != EINTR) {
-            sl_finish(l, E_RESET);
+            sl_finish(l, sl_io_error());
         }
 
         return;
@@ -547,14 +659,18 @@ sl_read_head(sl_listener_t *l, double now)
 }
 
 
-/* reads body bytes, up to ROUNDS reads (a drain: until the socket is empty) */
+/*
+ * Reads body bytes, up to ROUNDS reads (a drain: until the socket is
+ * empty).  A short recv() means the socket is empty; SSL_read() gives one
+ * record (16 KiB at most) a call, so over TLS only EAGAIN says so.
+ */
 static void
 sl_read_body(sl_listener_t *l, double now, int rounds)
 {
     ssize_t  n;
 
     while (rounds-- > 0 && l->state == ST_BODY) {
-        n = recv(l->fd, sl_buf, sizeof(sl_buf), 0);
+        n = sl_recv(l, sl_buf, sizeof(sl_buf));
         if (n == 0) {
             sl_finish(l, E_CLOSED);
             return;
@@ -562,7 +678,7 @@ sl_read_body(sl_listener_t *l, double now, int rounds)
 
         if (n < 0) {
             if (errno != EAGAIN && errno != EINTR) {
-                sl_finish(l, E_RESET);
+                sl_finish(l, sl_io_error());
             }
 
             return;
@@ -575,7 +691,7 @@ sl_read_body(sl_listener_t *l, double now, int rounds)
         sl_body(l, sl_buf, n);
         l->t_last = now;
 
-        if ((size_t) n < sizeof(sl_buf)) {
+        if (l->ssl == NULL && (size_t) n < sizeof(sl_buf)) {
             return;
         }
     }
@@ -596,6 +712,10 @@ sl_event(uint64_t data, uint32_t events, double now)
             sl_connected(l);
         }
 
+        return;
+
+    case ST_HANDSHAKE:
+        sl_handshake(l);
         return;
 
     case ST_HEAD:
@@ -666,9 +786,12 @@ sl_tick(double now)
         switch (l->state) {
 
         case ST_CONNECT:
+        case ST_HANDSHAKE:
         case ST_HEAD:
             if (now - l->t_start > load.timeout) {
-                sl_finish(l, l->state == ST_CONNECT ? E_CONNECT : E_TIMEOUT);
+                sl_finish(l, l->state == ST_CONNECT ? E_CONNECT
+                             : l->state == ST_HANDSHAKE ? E_HANDSHAKE_TIMEOUT
+                             : E_TIMEOUT);
             }
 
             continue;
@@ -707,10 +830,10 @@ sl_tick(double now)
 static void
 sl_report(double wall)
 {
-    int             i, nlat, nconn, nrate, connected, answered, held, rt;
-    int             failed;
-    char            r0[32], r50[32], jlat[160], jconn[160];
-    double         *lat, *conn, *rate, secs;
+    int             i, nlat, nconn, nhs, nrate, connected, answered, held;
+    int             rt, failed;
+    char            r0[32], r50[32], jlat[160], jconn[160], jhs[160];
+    double         *lat, *conn, *hs, *rate, secs;
     size_t          size;
     uint64_t        bytes, meta, frames, resyncs;
     sl_listener_t  *l;
@@ -718,9 +841,11 @@ sl_report(double wall)
     size = sizeof(double) * (sl_nlisteners + 1);
     lat = sl_load_realloc(NULL, size);
     conn = sl_load_realloc(NULL, size);
+    hs = sl_load_realloc(NULL, size);
     rate = sl_load_realloc(NULL, size);
 
-    nlat = nconn = nrate = connected = answered = held = rt = failed = 0;
+    nlat = nconn = nhs = nrate = connected = answered = held = rt = 0;
+    failed = 0;
     bytes = meta = frames = resyncs = 0;
     secs = 0;
 
@@ -746,6 +871,10 @@ sl_report(double wall)
             conn[nconn++] = (l->t_conn - l->t_start) * 1000;
         }
 
+        if (l->t_hs > 0) {
+            hs[nhs++] = (l->t_hs - l->t_start) * 1000;
+        }
+
         if (!l->held) {
             failed++;
             sl_errors[l->error == E_NONE ? E_DEADLINE : l->error]++;
@@ -764,14 +893,23 @@ sl_report(double wall)
 
     sl_load_sort(lat, nlat);
     sl_load_sort(conn, nconn);
+    sl_load_sort(hs, nhs);
     sl_load_sort(rate, nrate);
 
-    printf("{\"mode\":\"http\",\"url\":\"%s\",\"icy\":%s,"
+    printf("{\"mode\":\"%s\",\"url\":\"%s\",\"icy\":%s,"
            "\"listeners\":%d,\"ramp\":%g,\"duration\":%g,\"bitrate\":%.0f,"
            "\"tolerance\":%g,\"warmup_s\":%g,\"lowat\":%d,\"wall_s\":%.3f,",
-           load.url, conf.icy ? "true" : "false", sl_nlisteners, load.ramp,
+           conf.tls ? "https" : "http", load.url,
+           conf.icy ? "true" : "false", sl_nlisteners, load.ramp,
            load.duration, load.bitrate, load.tolerance, conf.warmup,
            conf.lowat, wall);
+
+    if (conf.tls) {
+        printf("\"tls\":{\"sni\":\"%s\",\"version\":\"%s\","
+               "\"cipher\":\"%s\"},\"handshake_ms\":%s,",
+               conf.sni, sl_tls_version, sl_tls_cipher,
+               sl_load_json_ms(hs, nhs, jhs, sizeof(jhs)));
+    }
 
     printf("\"attempted\":%d,\"connected\":%d,\"answered\":%d,\"held\":%d,"
            "\"failed\":%d,\"realtime_ok\":%d,"
@@ -795,14 +933,22 @@ sl_report(double wall)
 
     fprintf(stderr, "sl_http_load: N=%d: connected %d, held %d, failed %d, "
             "realtime %d, first byte p50 %.1f ms p99 %.1f ms (connect p99 "
-            "%.1f ms), MP3 resyncs %llu\n",
-            sl_nlisteners, connected, held, failed, rt,
+            "%.1f ms", sl_nlisteners, connected, held, failed, rt,
             sl_load_pct(lat, nlat, 0.50), sl_load_pct(lat, nlat, 0.99),
-            sl_load_pct(conn, nconn, 0.99),
-            (unsigned long long) resyncs);
+            sl_load_pct(conn, nconn, 0.99));
+
+    if (conf.tls) {
+        fprintf(stderr, ", %s handshake p50 %.1f ms p99 %.1f ms",
+                sl_tls_version[0] ? sl_tls_version : "TLS",
+                sl_load_pct(hs, nhs, 0.50),
+                sl_load_pct(hs, nhs, 0.99));
+    }
+
+    fprintf(stderr, "), MP3 resyncs %llu\n", (unsigned long long) resyncs);
 
     free(lat);
     free(conn);
+    free(hs);
     free(rate);
 }
 
@@ -833,14 +979,33 @@ sl_dump(double t0)
 }
 
 
-/* the server and the request, the same for every listener */
+/*
+ * The server and the request, the same for every listener; https:// makes
+ * them TLS clients, with SNI the host unless --sni says or the host is an
+ * address.
+ */
 static void
 sl_parse_url(void)
 {
-    const char  *path;
+    const char     *path;
+    unsigned char   addr[sizeof(struct in6_addr)];
 
-    path = sl_load_parse_url(load.url, "http://", "80", &sl_server);
+    conf.tls = strncasecmp(load.url, "https://", 8) == 0;
+
+    path = sl_load_parse_url(load.url, conf.tls ? "https://" : "http://",
+                             conf.tls ? "443" : "80", &sl_server);
     snprintf(conf.path, sizeof(conf.path), "%s", *path ? path : "/");
+
+    if (conf.tls) {
+        if (conf.sni[0] == '\0'
+            && inet_pton(AF_INET, sl_server.host, addr) != 1
+            && inet_pton(AF_INET6, sl_server.host, addr) != 1)
+        {
+            snprintf(conf.sni, sizeof(conf.sni), "%s", sl_server.host);
+        }
+
+        sl_tls_ctx = sl_load_tls_init();
+    }
 
     sl_request_len = snprintf(sl_request, sizeof(sl_request),
                               "GET %s HTTP/1.0\r\nHost: %s:%s\r\n"
@@ -861,6 +1026,7 @@ sl_options(int argc, char **argv)
         { "--listeners", SL_LOAD_OPT_INT, &conf.listeners, 0, NULL },
         { "--warmup", SL_LOAD_OPT_DOUBLE, &conf.warmup, 0, NULL },
         { "--lowat", SL_LOAD_OPT_INT, &conf.lowat, 0, NULL },
+        { "--sni", SL_LOAD_OPT_STR, conf.sni, sizeof(conf.sni), NULL },
         { "--dump", SL_LOAD_OPT_STR, conf.dump, sizeof(conf.dump), NULL },
         { NULL, 0, NULL, 0, NULL }
     };
@@ -918,6 +1084,10 @@ main(int argc, char **argv)
 
     for (i = 0; i < sl_nlisteners; i++) {
         sl_finish(&sl_listeners[i], E_NONE);
+    }
+
+    if (sl_tls_ctx != NULL) {
+        SSL_CTX_free(sl_tls_ctx);
     }
 
     return 0;

@@ -16,8 +16,9 @@ SL_TEST_DEPS=(clang libclang-rt-dev libcunit1-dev valgrind ffmpeg perl
 SL_BENCH_DEPS=(python3 python3-gi gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0
                gstreamer1.0-plugins-base gstreamer1.0-plugins-good
                gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly procps)
-# shellcheck disable=SC2034  # scripts/bench --live: icecast2 and probes
-SL_BENCH_LIVE_DEPS=(icecast2 curl)
+# shellcheck disable=SC2034  # scripts/bench --live: icecast2, probes, the
+                            # HTTPS scenario's certificate
+SL_BENCH_LIVE_DEPS=(icecast2 curl openssl)
 
 sl_deps_updated=no
 
