@@ -6,7 +6,7 @@
 SL_BUILD_DEPS=(gcc libc6-dev make pkg-config libpcre2-dev libssl-dev
                zlib1g-dev libcrypt-dev ffmpeg)
 # shellcheck disable=SC2034
-SL_TEST_DEPS=(clang libclang-rt-dev libcunit1-dev valgrind ffmpeg perl
+SL_TEST_DEPS=(clang libclang-rt-dev libcunit1-dev valgrind ffmpeg perl curl
               iproute2 procps
               vlc-bin vlc-plugin-base mpv
               gstreamer1.0-tools gstreamer1.0-plugins-base
