@@ -58,6 +58,18 @@ sl_uint_t sl_auth_acl_allows(const sl_array_t *rules, sl_uint_t access,
     const sl_str_t *user, const sl_auth_user_t *u);
 
 /*
+ * Whether a Digest "uri" names the request's resource (RFC 7616 §3.4.6):
+ * the target as sent, or, when base is not empty (a request on an RTSP
+ * track, as a SETUP), base with or without its last "/".  live555 (VLC,
+ * openRTSP) signs every request with its base URL, which is our
+ * Content-Base ("rtsp://h/vod/a.mp3/"), even a SETUP of
+ * ".../a.mp3/trackID=0"; that names the presentation the track belongs
+ * to, and no other.  Returns 1 when it matches, 0 when not.
+ */
+sl_uint_t sl_auth_digest_uri_matches(const sl_str_t *uri,
+    const sl_str_t *target, const sl_str_t *base);
+
+/*
  * Signed URLs (sl_auth_token_request.c): the authentication of a
  * request under "auth ... token", the directives, and the check that a
  * level offering tokens has a secret.

@@ -217,6 +217,27 @@ sl_auth_acl_allows(const sl_array_t *rules, sl_uint_t access,
 }
 
 
+sl_uint_t
+sl_auth_digest_uri_matches(const sl_str_t *uri, const sl_str_t *target,
+    const sl_str_t *base)
+{
+    if (uri->len == target->len
+        && memcmp(uri->data, target->data, uri->len) == 0)
+    {
+        return 1;
+    }
+
+    /* base ends in "/": taken with it or without it */
+    if (uri->len == 0
+        || (uri->len != base->len && uri->len + 1 != base->len))
+    {
+        return 0;
+    }
+
+    return memcmp(uri->data, base->data, uri->len) == 0;
+}
+
+
 static sl_int_t
 sl_auth_offers(sl_auth_pp_conf_t *apcf, sl_auth_method_e m)
 {
@@ -400,7 +421,8 @@ sl_auth_basic(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,
 
 /*
  * RFC 7616 §3.4: realm ours, uri the request's target as sent (ffmpeg
- * and live555 send the whole rtsp:// URL), the nonce ours and this
+ * sends the whole rtsp:// URL; live555 its base URL, see
+ * sl_auth_digest_uri_matches()), the nonce ours and this
  * client's, the response right for the user's HA1, and with qop its
  * nonce-count above any taken before for the nonce.  SL_OK, SL_DECLINED
  * (*why set), SL_AGAIN for a right response on an expired nonce (the
@@ -437,9 +459,7 @@ sl_auth_digest(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,
         return SL_DECLINED;
     }
 
-    if (cr->uri.len != r->uri.len
-        || memcmp(cr->uri.data, r->uri.data, r->uri.len) != 0)
-    {
+    if (!sl_auth_digest_uri_matches(&cr->uri, &r->uri, &r->uri_base)) {
         *why = "uri differs from the request's";
         return SL_DECLINED;
     }

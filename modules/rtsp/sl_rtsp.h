@@ -129,6 +129,8 @@ sl_rtsp_srv_conf_t *sl_rtsp_srv_conf(sl_connection_t *c);
 sl_int_t sl_rtsp_split_control(sl_str_t *path);
 /* the "/trackID=N" after a URL's query ("?token=x/trackID=1"), or -1 */
 sl_int_t sl_rtsp_query_control(const sl_str_t *uri);
+/* base: uri up to the "/" before its track control; SL_DECLINED if none */
+sl_int_t sl_rtsp_control_base(const sl_str_t *uri, sl_str_t *base);
 
 /* sl_rtsp_session.c: the methods that need the media */
 void sl_rtsp_describe(sl_rtsp_connection_t *rc);

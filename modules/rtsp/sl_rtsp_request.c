@@ -403,6 +403,9 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
         rc->track = sl_rtsp_query_control(&req->uri);
     }
 
+    /* live555 signs a track's SETUP with our Content-Base: Digest's uri */
+    (void) sl_rtsp_control_base(&req->uri, &sr->uri_base);
+
     if (sl_streaming_find_pp(sr) != SL_OK) {
         sl_rtsp_respond_error(rc, 500);
         goto done;

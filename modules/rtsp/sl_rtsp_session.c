@@ -115,9 +115,15 @@ sl_rtsp_query_control(const sl_str_t *uri)
 }
 
 
-/* the request URL without a "/trackID=N" control, for RTP-Info */
-static sl_int_t
-sl_rtsp_base_url(sl_pool_t *pool, const sl_str_t *uri, sl_str_t *base)
+/*
+ * A URL ending in a track control, "rtsp://h/vod/a.mp3/trackID=0" (or
+ * "...?token=x/trackID=0"): base is set to the URL up to the "/" before
+ * it, "rtsp://h/vod/a.mp3/", the Content-Base of our DESCRIBE, and
+ * points into uri.  SL_OK, or SL_DECLINED (base untouched) when the URL
+ * has no control.
+ */
+sl_int_t
+sl_rtsp_control_base(const sl_str_t *uri, sl_str_t *base)
 {
     u_char  *p, *last;
 
@@ -125,8 +131,23 @@ sl_rtsp_base_url(sl_pool_t *pool, const sl_str_t *uri, sl_str_t *base)
 
     for (p = last; p > uri->data && p[-1] != '/'; p--) { /* void */ }
 
-    base->len = (last - p > 8 && sl_strncmp(p, "trackID=", 8) == 0)
-                ? (size_t) (p - 1 - uri->data) : uri->len;
+    if (last - p <= 8 || sl_strncmp(p, "trackID=", 8) != 0) {
+        return SL_DECLINED;
+    }
+
+    base->data = uri->data;
+    base->len = p - uri->data;
+
+    return SL_OK;
+}
+
+
+/* the request URL without a "/trackID=N" control, for RTP-Info */
+static sl_int_t
+sl_rtsp_base_url(sl_pool_t *pool, const sl_str_t *uri, sl_str_t *base)
+{
+    base->len = uri->len;
+    (void) sl_rtsp_control_base(uri, base);
 
     while (base->len && uri->data[base->len - 1] == '/') {
         base->len--;

@@ -80,7 +80,11 @@ struct sl_streaming_request_s {
     sl_str_t                  method;       /* for logs: "OPTIONS" */
     sl_str_t                  path;         /* decoded path, "/vod/a.mp3" */
     sl_str_t                  uri;          /* the request target as sent:
-                                               Digest's "uri" must be it */
+                                               Digest's "uri" names it */
+    sl_str_t                  uri_base;     /* or this, for an RTSP track:
+                                               the target up to the "/"
+                                               before its control, len 0
+                                               when it has none */
     sl_str_t                  authorization;  /* the Authorization value;
                                                len 0 when none was sent */
     sl_uint_t                 access;       /* SL_STREAMING_READ/WRITE */

@@ -1,4 +1,7 @@
-/* Unit tests for modules/auth/sl_auth_module.c: the authorize ACLs. */
+/*
+ * Unit tests for modules/auth/sl_auth_module.c: the authorize ACLs and
+ * which Digest uri names a request.
+ */
 
 #include <sl_config.h>
 #include <sl_core.h>
@@ -148,10 +151,60 @@ test_group_needs_record(void)
 }
 
 
+static sl_uint_t
+uri_matches(const char *uri, const char *target, const char *base)
+{
+    sl_str_t  u, t, b;
+
+    u.data = (u_char *) uri;
+    u.len = strlen(uri);
+    t.data = (u_char *) target;
+    t.len = strlen(target);
+    b.data = (u_char *) base;
+    b.len = strlen(base);
+
+    return sl_auth_digest_uri_matches(&u, &t, &b);
+}
+
+
+static void
+test_digest_uri(void)
+{
+    const char  *setup = "rtsp://h/vod/a.mp3/trackID=0";
+    const char  *base = "rtsp://h/vod/a.mp3/";
+
+    /* the target as sent, byte for byte (ffmpeg, GStreamer, curl) */
+    CU_ASSERT_EQUAL(uri_matches("rtsp://h/vod/a.mp3", "rtsp://h/vod/a.mp3",
+                                ""), 1);
+    CU_ASSERT_EQUAL(uri_matches("*", "*", ""), 1);
+    CU_ASSERT_EQUAL(uri_matches("rtsp://h/vod/a.mp3/", "rtsp://h/vod/a.mp3",
+                                ""), 0);
+    CU_ASSERT_EQUAL(uri_matches("rtsp://h/vod/A.mp3", "rtsp://h/vod/a.mp3",
+                                ""), 0);
+    CU_ASSERT_EQUAL(uri_matches(setup, setup, base), 1);
+
+    /* a track's SETUP signed with the Content-Base (live555), or with
+       the presentation's URL before it */
+    CU_ASSERT_EQUAL(uri_matches(base, setup, base), 1);
+    CU_ASSERT_EQUAL(uri_matches("rtsp://h/vod/a.mp3", setup, base), 1);
+
+    /* not without a base, nor another presentation, a part or a parent */
+    CU_ASSERT_EQUAL(uri_matches(base, setup, ""), 0);
+    CU_ASSERT_EQUAL(uri_matches("rtsp://h/vod/b.mp3/", setup, base), 0);
+    CU_ASSERT_EQUAL(uri_matches("rtsp://h/vod/a.mp", setup, base), 0);
+    CU_ASSERT_EQUAL(uri_matches("rtsp://h/vod/", setup, base), 0);
+    CU_ASSERT_EQUAL(uri_matches("rtsp://h/vod/a.mp3//", setup, base), 0);
+    CU_ASSERT_EQUAL(uri_matches("rtsp://h/vod/a.mp3/trackID=1", setup,
+                                base), 0);
+    CU_ASSERT_EQUAL(uri_matches("", "/trackID=0", "/"), 0);
+}
+
+
 SL_UNIT_SUITE(sl_auth_module,
     { "no rules", test_no_rules },
     { "users and groups", test_users_and_groups },
     { "one access only", test_one_access_only },
-    { "groups need the users file", test_group_needs_record })
+    { "groups need the users file", test_group_needs_record },
+    { "digest uri", test_digest_uri })
 
 #endif /* SL_HAVE_AUTH_MODULE */
