@@ -193,3 +193,61 @@ sl_url_is_host_char(u_char ch)
 
     return ch != '\0' && strchr("-._~%!$&'()*+,;=", ch) != NULL;
 }
+
+
+u_char *
+sl_url_log_text(u_char *p, u_char *last, const sl_str_t *url)
+{
+    u_char  *start, *end, *at, *colon, *u;
+
+    start = NULL;
+
+    /* "scheme://": a letter, then letters, digits, "+", "-", "." */
+    for (u = url->data; u < url->data + url->len; u++) {
+        if (*u == ':') {
+            if (u > url->data && url->data + url->len - u >= 3
+                && u[1] == '/' && u[2] == '/')
+            {
+                start = u + 3;
+            }
+
+            break;
+        }
+
+        if (!(isalpha(*u) || (u > url->data && (isdigit(*u) || *u == '+'
+                                               || *u == '-' || *u == '.'))))
+        {
+            break;
+        }
+    }
+
+    at = NULL;
+    colon = NULL;
+
+    if (start) {
+        for (end = start; end < url->data + url->len; end++) {
+            if (*end == '/' || *end == '?' || *end == '#') {
+                break;
+            }
+
+            if (*end == '@') {
+                at = end;
+            }
+        }
+
+        for (u = start; at && u < at; u++) {
+            if (*u == ':') {
+                colon = u;
+                break;
+            }
+        }
+    }
+
+    if (colon == NULL) {
+        return sl_slprintf(p, last, "%.*s", SL_STR_ARG(url));
+    }
+
+    return sl_slprintf(p, last, "%.*s*%.*s",
+                       (int) (colon + 1 - url->data), url->data,
+                       (int) (url->data + url->len - at), at);
+}

@@ -36,4 +36,13 @@ typedef struct {
  */
 sl_int_t sl_parse_url(const sl_str_t *text, sl_url_t *u);
 
+/*
+ * A URL as a log shows it: the password of a userinfo ("rtsp://u:p@h/x")
+ * written as "*", the rest as sent.  Clients that take credentials from
+ * a URL they were given may send it whole (VLC's RTSP does), and a log
+ * must not keep the password.  Writes between p and last; returns the
+ * new end.
+ */
+u_char *sl_url_log_text(u_char *p, u_char *last, const sl_str_t *url);
+
 #endif /* SL_URL_H */

@@ -5,7 +5,8 @@
 # password refused with 401 and no media, both Digest challenges on a
 # request without credentials, anonymous players, "authorize read @group"
 # (403 for others), encoders without write permission refused with 403 and
-# let in with it, and Basic over plain HTTP when auth_basic_plaintext is on.
+# let in with it, Basic over plain HTTP when auth_basic_plaintext is on,
+# and a password sent in a request's URL kept out of the log.
 
 use strict;
 use warnings;
@@ -91,7 +92,7 @@ passwd('encoder', 'pushpw');
 
 make_media($t, 'a.mp3', 4, 'mp3');
 
-$t->plan(21);
+$t->plan(23);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $rp = $t->port(8554);
@@ -135,6 +136,17 @@ $r = $rc->request('OPTIONS', "rtsp://127.0.0.1:$rp/open");
 ok($r->{status} == 200 && !exists $r->{headers}{'www-authenticate'},
    'next request on the connection: 200 without challenges');
 $rc->close();
+
+# a client that sends its credentials in the URL (VLC's RTSP does):
+# refused like one without, and the password is not written to the log
+$off = $t->log_offset();
+$r = rtsp_request(port => $rp, method => 'DESCRIBE',
+                  url => "rtsp://alice:Pa55word\@127.0.0.1:$rp/vod/a.mp3");
+is($r->{status}, 401, 'credentials in the URL: 401');
+my $line = $t->wait_log(qr/method -, denied: no credentials/, 5, $off);
+ok($line && $line =~ m{"DESCRIBE rtsp://alice:\*\@127\.0\.0\.1:\d+/vod/a\.mp3"}
+   && substr($t->errlog(), $off) !~ /Pa55word/,
+   'the log shows the URL without its password') or diag($line);
 
 # anonymous
 $off = $t->log_offset();

@@ -389,9 +389,8 @@ sl_rtsp_handle_request(sl_rtsp_connection_t *rc)
     }
 
     if (sl_rtsp_parse_uri_path(&req->uri, &sr->path) != SL_OK) {
-        sl_log_error(SL_LOG_INFO, c->log, 0,
-                     "client sent invalid URL \"%.*s\"",
-                     SL_STR_ARG(&req->uri));
+        /* the context names it, without a password */
+        sl_log_error(SL_LOG_INFO, c->log, 0, "client sent invalid URL");
         sl_rtsp_respond_error(rc, 400);
         goto done;
     }
@@ -694,9 +693,10 @@ sl_rtsp_log_context(sl_log_t *log, u_char *buf, size_t len)
     p = sl_connection_log_context(c, log->action, p, last);
 
     if (rc->req && rc->sr.pool && rc->req->method_name.len) {
-        p = sl_slprintf(p, last, ", request: \"%.*s %.*s\"",
-                        SL_STR_ARG(&rc->req->method_name),
-                        SL_STR_ARG(&rc->req->uri));
+        p = sl_slprintf(p, last, ", request: \"%.*s ",
+                        SL_STR_ARG(&rc->req->method_name));
+        p = sl_url_log_text(p, last, &rc->req->uri);
+        p = sl_slprintf(p, last, "\"");
     }
 
     return p;

@@ -170,9 +170,59 @@ test_bounds(void)
 }
 
 
+static void
+log_text(const char *url, const char *expect)
+{
+    u_char    buf[128], *p;
+    sl_str_t  s;
+
+    s.data = (u_char *) url;
+    s.len = strlen(url);
+
+    p = sl_url_log_text(buf, buf + sizeof(buf), &s);
+
+    CU_ASSERT_EQUAL((size_t) (p - buf), strlen(expect));
+    CU_ASSERT_NSTRING_EQUAL(buf, expect, strlen(expect));
+}
+
+
+/* a password in a URL never reaches a log */
+static void
+test_log_text(void)
+{
+    u_char    small[12], *p;
+    sl_str_t  s;
+
+    log_text("rtsp://alice:secret@127.0.0.1:8554/vod/a.mp3",
+             "rtsp://alice:*@127.0.0.1:8554/vod/a.mp3");
+    /* up to the last "@" of the authority: more hidden, never less */
+    log_text("rtsp://al:ice:s@cr@et@h/x", "rtsp://al:*@h/x");
+    log_text("http://u:p@[::1]:80?a=b:c@d", "http://u:*@[::1]:80?a=b:c@d");
+
+    /* nothing to hide */
+    log_text("rtsp://alice@h/x", "rtsp://alice@h/x");
+    log_text("rtsp://h/x?user=a:b@c", "rtsp://h/x?user=a:b@c");
+    log_text("/vod/a:b@c", "/vod/a:b@c");
+    log_text("*", "*");
+    log_text("", "");
+    log_text("1rtsp://u:p@h/", "1rtsp://u:p@h/");
+    log_text("rtsp:/u:p@h/", "rtsp:/u:p@h/");
+
+    /* cut before last (NUL-terminated), never past it */
+    s.data = (u_char *) "rtsp://u:p@host/x";
+    s.len = strlen((char *) s.data);
+    memset(small, 'Z', sizeof(small));
+    p = sl_url_log_text(small, small + 8, &s);
+    CU_ASSERT_PTR_EQUAL(p, small + 7);
+    CU_ASSERT_NSTRING_EQUAL(small, "rtsp://", 7);
+    CU_ASSERT_EQUAL(small[8], 'Z');
+}
+
+
 SL_UNIT_SUITE(sl_url,
     { "all the parts", test_full },
     { "absent parts", test_defaults },
     { "IPv6 and userinfo", test_ipv6_userinfo },
     { "refused", test_refused },
-    { "within bounds", test_bounds })
+    { "within bounds", test_bounds },
+    { "passwords hidden in logs", test_log_text })
