@@ -1,8 +1,9 @@
 #!/usr/bin/perl
 
 # On-demand MP3 over RTSP: ffprobe and ffmpeg over UDP and TCP get MPEG
-# audio (RFC 2250) covering the whole file and decode it without an error;
-# VLC plays it.
+# audio (RFC 2250) covering the whole file and decode it without an error.
+# (VLC's RTSP client on Debian, the SAT>IP module, takes only MP2T: it is
+# judged in rtsp_play_ts.t and live_ts.t.)
 
 use strict;
 use warnings;
@@ -42,7 +43,7 @@ EOF
 make_media($t, 'cbr.mp3', 8, 'mp3');
 make_media($t, 'vbr.mp3', 8, 'mp3vbr');
 
-$t->plan(16);
+$t->plan(14);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $port = $t->port(8554);
@@ -67,20 +68,6 @@ for my $f (qw/cbr.mp3 vbr.mp3/) {
             "$f over $tr: ffmpeg decodes without an error")
             or diag($d->{err});
     }
-}
-
-# VLC refuses root: it runs as nobody (shared/reference clients.md 4.9)
-SKIP: {
-    skip 'no cvlc', 2 unless Sluice::_which('cvlc') || $ENV{TEST_SLUICE_STRICT};
-
-    my $url = "rtsp://127.0.0.1:$port/vod/cbr.mp3";
-    my @vlc = ('cvlc', '-I', 'dummy', '--aout', 'dummy', '--play-and-exit',
-        '--run-time=10', $url);
-    @vlc = ('runuser', '-u', 'nobody', '--', 'env', 'HOME=/tmp', @vlc)
-        if $> == 0;
-    my $r = $t->run_cmd(\@vlc, timeout => 30);
-    is($r->{code}, 0, 'VLC plays the MP3 to the end') or diag($r->{err});
-    like($t->errlog(), qr/session \w+ created/, 'VLC set up a session');
 }
 
 # seeking: -ss 5 starts within a second of 5 s

@@ -3,7 +3,9 @@
 # On-demand MPEG-TS over RTSP (RFC 2250 MP2T): ffprobe and ffmpeg over UDP
 # and TCP find H.264 and AAC inside, receive the whole file and decode it
 # without an error; paced by the PCR, a play lasts as long as the media
-# less what fast start sends ahead; a seek lands within a second.
+# less what fast start sends ahead; a seek lands within a second.  VLC
+# (its RTSP client on Debian is the SAT>IP module, which takes MP2T over
+# RTP/UDP) decodes the audio.
 
 use strict;
 use warnings;
@@ -13,7 +15,7 @@ use Test::More;
 use lib 't/lib';
 use Sluice;
 use Sluice::Media qw/make_media file_duration rtsp_codecs rtsp_span
-    rtsp_decode rtsp_seek_start/;
+    rtsp_decode rtsp_seek_start vlc_decode/;
 
 my $t = Sluice->new()->has(qw/streaming rtsp/)->has_program(qw/ffmpeg ffprobe/);
 
@@ -49,7 +51,7 @@ EOF
 make_media($t, 'a.ts', 8, 'ts');
 make_media($t, 'long.ts', 24, 'ts');
 
-$t->plan(14);
+$t->plan(15);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $port = $t->port(8554);
@@ -88,4 +90,13 @@ for my $tr (qw/udp tcp/) {
     ok(defined $first && abs($first - 20) <= 1,
         "seek to 20 s over $tr: playback starts within 1 s of it")
         or diag("first frame at " . ($first // 'none') . ": $r->{err}");
+}
+
+# VLC: the WAV of 8 s of 44.1 kHz or more stereo 16-bit audio
+SKIP: {
+    skip 'no cvlc', 1 unless Sluice::_which('cvlc') || $ENV{TEST_SLUICE_STRICT};
+    my $v = vlc_decode($t, $url, $dur + 2);
+    ok($v->{bytes} > 0.8 * $dur * 44100 * 4,
+       "VLC decodes the audio over RTSP ($v->{bytes} bytes of WAV)")
+        or diag($v->{err});
 }
