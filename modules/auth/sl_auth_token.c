@@ -33,13 +33,13 @@ sl_auth_token_expires_valid(const sl_str_t *expires)
 }
 
 
-sl_int_t
-sl_auth_token_make(const sl_str_t *secret, const sl_str_t *path,
-    const sl_str_t *expires, const sl_str_t *ip, u_char *token)
+/* HMAC-SHA256(secret, path "\n" expires [ "\n" ip ]) */
+static sl_int_t
+sl_auth_token_mac(const sl_str_t *secret, const sl_str_t *path,
+    const sl_str_t *expires, const sl_str_t *ip, u_char *mac)
 {
-    u_char        msg[SL_AUTH_TOKEN_MSG], mac[SL_AUTH_TOKEN_MAC], *p;
+    u_char        msg[SL_AUTH_TOKEN_MSG], *p;
     size_t        n;
-    sl_str_t      src, dst;
     unsigned int  len;
 
     if (secret->len == 0 || secret->len > INT_MAX
@@ -73,6 +73,21 @@ sl_auth_token_make(const sl_str_t *secret, const sl_str_t *path,
         return SL_ERROR;
     }
 
+    return SL_OK;
+}
+
+
+sl_int_t
+sl_auth_token_make(const sl_str_t *secret, const sl_str_t *path,
+    const sl_str_t *expires, const sl_str_t *ip, u_char *token)
+{
+    u_char    mac[SL_AUTH_TOKEN_MAC];
+    sl_str_t  src, dst;
+
+    if (sl_auth_token_mac(secret, path, expires, ip, mac) != SL_OK) {
+        return SL_ERROR;
+    }
+
     src.data = mac;
     src.len = SL_AUTH_TOKEN_MAC;
     dst.data = token;
@@ -88,15 +103,43 @@ sl_auth_token_check(const sl_str_t *secret, const sl_str_t *path,
     const sl_str_t *expires, const sl_str_t *ip, const sl_str_t *token,
     time_t now)
 {
-    u_char    expected[SL_AUTH_TOKEN_LEN];
+    u_char    expected[SL_AUTH_TOKEN_HEX_LEN], lower[SL_AUTH_TOKEN_HEX_LEN];
+    u_char    mac[SL_AUTH_TOKEN_MAC];
+    size_t    i;
     sl_int_t  t;
 
-    /* the text is compared, not the bytes: one spelling per token */
+    static const u_char  hex[] = "0123456789abcdef";
 
-    if (token->len != SL_AUTH_TOKEN_LEN
-        || sl_auth_token_make(secret, path, expires, ip, expected) != SL_OK
-        || CRYPTO_memcmp(expected, token->data, SL_AUTH_TOKEN_LEN) != 0)
-    {
+    /* the text is compared, not the bytes: one spelling per form */
+
+    if (token->len == SL_AUTH_TOKEN_LEN) {
+        if (sl_auth_token_make(secret, path, expires, ip, expected) != SL_OK
+            || CRYPTO_memcmp(expected, token->data, SL_AUTH_TOKEN_LEN) != 0)
+        {
+            return SL_AUTH_TOKEN_INVALID;
+        }
+
+    } else if (token->len == SL_AUTH_TOKEN_HEX_LEN) {
+        if (sl_auth_token_mac(secret, path, expires, ip, mac) != SL_OK) {
+            return SL_AUTH_TOKEN_INVALID;
+        }
+
+        for (i = 0; i < SL_AUTH_TOKEN_MAC; i++) {
+            expected[2 * i] = hex[mac[i] >> 4];
+            expected[2 * i + 1] = hex[mac[i] & 0x0f];
+        }
+
+        /* either case: the letters of hex digits only are folded */
+        for (i = 0; i < SL_AUTH_TOKEN_HEX_LEN; i++) {
+            lower[i] = (token->data[i] >= 'A' && token->data[i] <= 'F')
+                       ? token->data[i] | 0x20 : token->data[i];
+        }
+
+        if (CRYPTO_memcmp(expected, lower, SL_AUTH_TOKEN_HEX_LEN) != 0) {
+            return SL_AUTH_TOKEN_INVALID;
+        }
+
+    } else {
         return SL_AUTH_TOKEN_INVALID;
     }
 

@@ -21,8 +21,11 @@
  * auth_token_ip on, the client's address as text ("192.0.2.7",
  * "2001:db8::1"; an IPv4-mapped IPv6 address as IPv4).
  * A message longer than 8192 bytes (a very long path) has no token.
+ * The same HMAC as 64 hex digits, either case, is taken too: VLC's RTSP
+ * client lowercases a URL's query, which base64url does not survive.
  */
 #define SL_AUTH_TOKEN_LEN           43
+#define SL_AUTH_TOKEN_HEX_LEN       64
 #define SL_AUTH_TOKEN_SECRET_MIN    16
 
 typedef enum {

@@ -1,7 +1,8 @@
 /*
  * Unit tests for modules/auth/sl_auth_token.c: the token of known inputs
- * (as the README's openssl one-liner makes it), expiry, another path,
- * another address, tampering, the query arguments, the address text.
+ * (as the README's openssl one-liner makes it) and its hex form, expiry,
+ * another path, another address, tampering, the query arguments, the
+ * address text.
  */
 
 #include <sl_config.h>
@@ -71,6 +72,51 @@ test_known(void)
                     SL_AUTH_TOKEN_OK);
     CU_ASSERT_EQUAL(check(&path, "1764000000", "2001:db8::1", known_ip6,
                           NOW), SL_AUTH_TOKEN_OK);
+}
+
+
+/* the same HMAC in hex, either case (VLC lowercases a URL's query) */
+static void
+test_hex(void)
+{
+    sl_str_t  other = sl_string("/vod/b.mp3");
+
+    static const char  *hex =
+        "ce77b32157c8ee5501827c8a24864c09e59d1c7a29025d87cb7ca46317bf06f9";
+    static const char  *upper =
+        "CE77B32157C8EE5501827C8A24864C09E59D1C7A29025D87CB7CA46317BF06F9";
+    static const char  *mixed =
+        "Ce77b32157c8eE5501827c8a24864c09e59d1c7a29025d87cb7ca46317bf06F9";
+
+    CU_ASSERT_EQUAL(check(&path, "1764000000", NULL, hex, NOW),
+                    SL_AUTH_TOKEN_OK);
+    CU_ASSERT_EQUAL(check(&path, "1764000000", NULL, upper, NOW),
+                    SL_AUTH_TOKEN_OK);
+    CU_ASSERT_EQUAL(check(&path, "1764000000", NULL, mixed, NOW),
+                    SL_AUTH_TOKEN_OK);
+    CU_ASSERT_EQUAL(check(&path, "1764000000", NULL, hex, NOW + 1),
+                    SL_AUTH_TOKEN_EXPIRED);
+    CU_ASSERT_EQUAL(check(&other, "1764000000", NULL, hex, NOW),
+                    SL_AUTH_TOKEN_INVALID);
+
+    /* one digit off, a non-hex letter, one digit short or long */
+    CU_ASSERT_EQUAL(check(&path, "1764000000", NULL,
+        "ce77b32157c8ee5501827c8a24864c09e59d1c7a29025d87cb7ca46317bf06f8",
+        NOW), SL_AUTH_TOKEN_INVALID);
+    CU_ASSERT_EQUAL(check(&path, "1764000000", NULL,
+        "ce77b32157c8ee5501827c8a24864c09e59d1c7a29025d87cb7ca46317bf06fg",
+        NOW), SL_AUTH_TOKEN_INVALID);
+    CU_ASSERT_EQUAL(check(&path, "1764000000", NULL,
+        "ce77b32157c8ee5501827c8a24864c09e59d1c7a29025d87cb7ca46317bf06f",
+        NOW), SL_AUTH_TOKEN_INVALID);
+    CU_ASSERT_EQUAL(check(&path, "1764000000", NULL,
+        "ce77b32157c8ee5501827c8a24864c09e59d1c7a29025d87cb7ca46317bf06f90",
+        NOW), SL_AUTH_TOKEN_INVALID);
+
+    /* base64url is compared as written: its case matters */
+    CU_ASSERT_EQUAL(check(&path, "1764000000", NULL,
+                          "ZNEZIVFI7LUBGNYKJIZMCEWDHHOPAL2HY3YKYXE_BVK",
+                          NOW), SL_AUTH_TOKEN_INVALID);
 }
 
 
@@ -279,6 +325,7 @@ test_ip(void)
 SL_UNIT_SUITE(sl_auth_token,
     { "the token of known inputs, with and without an address",
       test_known },
+    { "the same HMAC in hex, either case", test_hex },
     { "expiry: good through the second of expires", test_expiry },
     { "bound to the path and the address", test_path_ip },
     { "tampered: every character, whole-text compare", test_tampered },
