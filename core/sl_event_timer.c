@@ -75,6 +75,11 @@ sl_timer_down(sl_uint_t i)
 sl_int_t
 sl_event_timer_init(sl_log_t *log)
 {
+    /* once per process: a second call keeps the heap and its timers */
+    if (heap) {
+        return SL_OK;
+    }
+
     heap_alloc = 1024;
     heap_n = 0;
 
