@@ -492,6 +492,27 @@ t_has(const u_char *err, const char *s)
 }
 
 
+/* a fresh context with cert, then key refused with why in the error */
+static void
+t_key_refused(sl_pool_t *pool, const char *cert, const char *key,
+    const char *why)
+{
+    u_char    err[T_ERRLEN];
+    sl_ssl_t  ssl;
+
+    sl_memzero(&ssl, sizeof(sl_ssl_t));
+    CU_ASSERT_EQUAL(sl_ssl_create(&ssl, SL_SSL_DEFAULT_PROTOCOLS, pool, err,
+                                  sizeof(err)), SL_OK);
+    CU_ASSERT_EQUAL(sl_ssl_certificate(&ssl, cert, err, sizeof(err)), SL_OK);
+
+    err[0] = '\0';
+    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, key, err, sizeof(err)),
+                    SL_ERROR);
+    CU_ASSERT(t_has(err, key));
+    CU_ASSERT(t_has(err, why));
+}
+
+
 static void
 test_config_errors(void)
 {
@@ -542,40 +563,15 @@ test_config_errors(void)
     CU_ASSERT(t_has(err, tf.cert));
 
     /* a key of the certificate's type that is not its key */
-    sl_memzero(&ssl, sizeof(sl_ssl_t));
-    CU_ASSERT_EQUAL(sl_ssl_create(&ssl, SL_SSL_DEFAULT_PROTOCOLS, pool, err,
-                                  sizeof(err)), SL_OK);
-    CU_ASSERT_EQUAL(sl_ssl_certificate(&ssl, tf.cert, err, sizeof(err)),
-                    SL_OK);
-    err[0] = '\0';
-    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, tf.other, err, sizeof(err)),
-                    SL_ERROR);
-    CU_ASSERT(t_has(err, tf.other));
-    CU_ASSERT(t_has(err, "\" is not the key of the certificate before it"));
+    t_key_refused(pool, tf.cert, tf.other,
+                  "\" is not the key of the certificate before it");
 
     /* a key of another type goes to its own slot: still not the key */
-    sl_memzero(&ssl, sizeof(sl_ssl_t));
-    CU_ASSERT_EQUAL(sl_ssl_create(&ssl, SL_SSL_DEFAULT_PROTOCOLS, pool, err,
-                                  sizeof(err)), SL_OK);
-    CU_ASSERT_EQUAL(sl_ssl_certificate(&ssl, tf.cert, err, sizeof(err)),
-                    SL_OK);
-    err[0] = '\0';
-    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, tf.ed25519, err,
-                                           sizeof(err)), SL_ERROR);
-    CU_ASSERT(t_has(err, tf.ed25519));
-    CU_ASSERT(t_has(err, "\" is not the key of the certificate before it"));
+    t_key_refused(pool, tf.cert, tf.ed25519,
+                  "\" is not the key of the certificate before it");
 
     /* an encrypted key fails at once: no passphrase prompt */
-    sl_memzero(&ssl, sizeof(sl_ssl_t));
-    CU_ASSERT_EQUAL(sl_ssl_create(&ssl, SL_SSL_DEFAULT_PROTOCOLS, pool, err,
-                                  sizeof(err)), SL_OK);
-    CU_ASSERT_EQUAL(sl_ssl_certificate(&ssl, tf.cert, err, sizeof(err)),
-                    SL_OK);
-    err[0] = '\0';
-    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, tf.secret, err,
-                                           sizeof(err)), SL_ERROR);
-    CU_ASSERT(t_has(err, "cannot load certificate key \""));
-    CU_ASSERT(t_has(err, tf.secret));
+    t_key_refused(pool, tf.cert, tf.secret, "cannot load certificate key \"");
 
     /* the right pair */
     sl_memzero(&ssl, sizeof(sl_ssl_t));
