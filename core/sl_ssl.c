@@ -13,8 +13,8 @@
  * connections do not keep 16 KB each.
  *
  * Session tickets are sealed with keys the master makes at every
- * configuration: the newest seals, the three newest open, so workers
- * agree on them and a reload does not cost every client a full
+ * configuration it takes: the newest seals, the three newest open, so
+ * workers agree on them and a reload does not cost every client a full
  * handshake.
  */
 

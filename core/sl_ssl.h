@@ -54,9 +54,10 @@ sl_int_t sl_ssl_session_tickets(sl_ssl_t *ssl, sl_uint_t on, u_char *err,
     size_t len);
 
 /*
- * A new ticket key for every configuration: tickets are sealed with the
- * newest and opened with the newest three, so clients resume across two
- * reloads and a stolen key stops working after three.
+ * A new ticket key for every configuration taken (the first one made by
+ * sl_ssl_session_tickets() when there is none yet): tickets are sealed
+ * with the newest and opened with the newest three, so clients resume
+ * across two reloads and a stolen key stops working after three.
  */
 sl_int_t sl_ssl_rotate_ticket_keys(u_char *err, size_t len);
 

@@ -107,7 +107,7 @@ write_conf($t->path('server.key'));
 make_media($t, 'a.mp4', 2, 'mp4');
 make_media($t, 'long.mp4', 5, 'mp4');
 
-$t->plan(31);
+$t->plan(32);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $sp = $t->port(8322);
@@ -279,7 +279,12 @@ like($s->{out}, qr/subject=CN\s*=\s*sluice-renewed/,
      'the running server keeps its certificate');
 write_conf($t->path('server.key'));
 
+# the refused reload made no ticket key: after a second reload the
+# ticket still opens, after four it does not
 $t->reload() or die 'reload failed';
+$s = s_client($t, $sp, '-sess_in', $sess);
+like($s->{out}, qr/^Reused,/m,
+     'resumed after two reloads (the refused one made no key)');
 $t->reload() or die 'reload failed';
 $t->reload() or die 'reload failed';
 $s = s_client($t, $sp, '-sess_in', $sess);

@@ -31,6 +31,7 @@ typedef struct {
 
 
 static sl_int_t sl_ssl_init(sl_conf_t *cf);
+static sl_int_t sl_ssl_init_module(sl_cycle_t *cycle);
 static sl_int_t sl_ssl_server(sl_conf_t *cf,
     sl_streaming_core_srv_conf_t *cscf, sl_ssl_srv_conf_t *sscf);
 static sl_int_t sl_ssl_failed(sl_conf_t *cf, const u_char *err,
@@ -116,30 +117,25 @@ static sl_streaming_module_t  sl_ssl_module_ctx = {
 
 
 sl_module_t  sl_ssl_module = {
-    .type     = SL_STREAMING_MODULE,
-    .ctx      = &sl_ssl_module_ctx,
-    .commands = sl_ssl_commands,
+    .type        = SL_STREAMING_MODULE,
+    .ctx         = &sl_ssl_module_ctx,
+    .commands    = sl_ssl_commands,
+    .init_module = sl_ssl_init_module,
 };
 
 
-/*
- * Every configuration gets a new ticket key (the master makes it, so
- * all workers seal and open with the same keys), then a context for
- * each server that has certificates.
- */
+/* a context for each server that has certificates */
 static sl_int_t
 sl_ssl_init(sl_conf_t *cf)
 {
-    sl_uint_t                       s, rotated;
+    sl_uint_t                       s;
     sl_ssl_srv_conf_t              *sscf;
     sl_streaming_core_srv_conf_t  **cscfp;
     sl_streaming_core_main_conf_t  *cmcf;
-    u_char                          err[SL_MAX_ERROR_STR];
 
     cmcf = sl_streaming_conf_get_module_main_conf(cf,
                                                   sl_streaming_core_module);
     cscfp = cmcf->servers.elts;
-    rotated = 0;
 
     for (s = 0; s < cmcf->servers.nelts; s++) {
         sscf = cscfp[s]->ctx->srv_conf[sl_ssl_module.ctx_index];
@@ -148,18 +144,29 @@ sl_ssl_init(sl_conf_t *cf)
             continue;
         }
 
-        if (!rotated) {
-            if (sl_ssl_rotate_ticket_keys(err, sizeof(err)) != SL_OK) {
-                sl_log_error(SL_LOG_EMERG, cf->log, 0, "%s", err);
-                return SL_ERROR;
-            }
-
-            rotated = 1;
-        }
-
         if (sl_ssl_server(cf, cscfp[s], sscf) != SL_OK) {
             return SL_ERROR;
         }
+    }
+
+    return SL_OK;
+}
+
+
+/*
+ * A new ticket key for every configuration the master takes (all
+ * workers seal and open with the same keys): here, once the cycle's
+ * sockets and zones are open, so that a reload refused for a mistake
+ * does not push out a key clients still hold.
+ */
+static sl_int_t
+sl_ssl_init_module(sl_cycle_t *cycle)
+{
+    u_char  err[SL_MAX_ERROR_STR];
+
+    if (sl_ssl_rotate_ticket_keys(err, sizeof(err)) != SL_OK) {
+        sl_log_error(SL_LOG_EMERG, cycle->log, 0, "%s", err);
+        return SL_ERROR;
     }
 
     return SL_OK;
