@@ -54,6 +54,8 @@ typedef struct {
 } sl_ssl_ticket_key_t;
 
 
+static sl_int_t sl_ssl_new_ctx(sl_ssl_t *ssl, const SSL_METHOD *method,
+    sl_pool_t *pool, u_char *err, size_t len);
 static void sl_ssl_cleanup_ctx(void *data);
 static int sl_ssl_no_password(char *buf, int size, int rwflag, void *data);
 static int sl_ssl_ticket_key(SSL *s, unsigned char *name, unsigned char *iv,
@@ -75,10 +77,9 @@ sl_int_t
 sl_ssl_create(sl_ssl_t *ssl, sl_uint_t protocols, sl_pool_t *pool,
     u_char *err, size_t len)
 {
-    int                 min, max;
-    SSL_CTX            *ctx;
-    sl_uint_t           i;
-    sl_pool_cleanup_t  *cln;
+    int         min, max;
+    SSL_CTX    *ctx;
+    sl_uint_t   i;
 
     static const struct {
         sl_uint_t  bit;
@@ -108,23 +109,11 @@ sl_ssl_create(sl_ssl_t *ssl, sl_uint_t protocols, sl_pool_t *pool,
         return SL_ERROR;
     }
 
-    ctx = SSL_CTX_new(TLS_server_method());
-    if (ctx == NULL) {
-        sl_ssl_error(err, len, "SSL_CTX_new() failed");
+    if (sl_ssl_new_ctx(ssl, TLS_server_method(), pool, err, len) != SL_OK) {
         return SL_ERROR;
     }
 
-    cln = sl_pool_cleanup_add(pool, 0);
-    if (cln == NULL) {
-        SSL_CTX_free(ctx);
-        sl_ssl_error(err, len, "out of memory");
-        return SL_ERROR;
-    }
-
-    cln->handler = sl_ssl_cleanup_ctx;
-    cln->data = ctx;
-
-    ssl->ctx = ctx;
+    ctx = ssl->ctx;
 
     if (SSL_CTX_set_min_proto_version(ctx, min) != 1
         || SSL_CTX_set_max_proto_version(ctx, max) != 1)
@@ -157,6 +146,36 @@ sl_ssl_create(sl_ssl_t *ssl, sl_uint_t protocols, sl_pool_t *pool,
 }
 
 
+/* a context freed with the pool */
+static sl_int_t
+sl_ssl_new_ctx(sl_ssl_t *ssl, const SSL_METHOD *method, sl_pool_t *pool,
+    u_char *err, size_t len)
+{
+    SSL_CTX            *ctx;
+    sl_pool_cleanup_t  *cln;
+
+    ctx = SSL_CTX_new(method);
+    if (ctx == NULL) {
+        sl_ssl_error(err, len, "SSL_CTX_new() failed");
+        return SL_ERROR;
+    }
+
+    cln = sl_pool_cleanup_add(pool, 0);
+    if (cln == NULL) {
+        SSL_CTX_free(ctx);
+        sl_ssl_error(err, len, "out of memory");
+        return SL_ERROR;
+    }
+
+    cln->handler = sl_ssl_cleanup_ctx;
+    cln->data = ctx;
+
+    ssl->ctx = ctx;
+
+    return SL_OK;
+}
+
+
 static void
 sl_ssl_cleanup_ctx(void *data)
 {
@@ -169,6 +188,46 @@ sl_ssl_no_password(char *buf sl_unused, int size sl_unused,
     int rwflag sl_unused, void *data sl_unused)
 {
     return 0;
+}
+
+
+sl_int_t
+sl_ssl_create_client(sl_ssl_t *ssl, const char *cafile, sl_pool_t *pool,
+    u_char *err, size_t len)
+{
+    SSL_CTX  *ctx;
+
+    if (sl_ssl_new_ctx(ssl, TLS_client_method(), pool, err, len) != SL_OK) {
+        return SL_ERROR;
+    }
+
+    ctx = ssl->ctx;
+
+    (void) SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+
+    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION
+                             | SSL_OP_NO_RENEGOTIATION
+                             | SSL_OP_IGNORE_UNEXPECTED_EOF);
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE
+                          | SSL_MODE_RELEASE_BUFFERS);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+
+    ERR_clear_error();
+
+    if (cafile) {
+        if (SSL_CTX_load_verify_locations(ctx, cafile, NULL) != 1) {
+            sl_ssl_error(err, len, "cannot load trusted certificates "
+                         "\"%s\"", cafile);
+            return SL_ERROR;
+        }
+
+    } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+        sl_ssl_error(err, len, "cannot load the system's certificate "
+                     "authorities");
+        return SL_ERROR;
+    }
+
+    return SL_OK;
 }
 
 
@@ -471,6 +530,105 @@ sl_ssl_handshake(sl_connection_t *c)
     sc->failed = 1;
     sl_ssl_log(c, sslerr, "TLS handshake failed");
     sl_close_connection(c);
+}
+
+
+sl_int_t
+sl_ssl_connect(sl_connection_t *c, sl_ssl_t *ssl, const char *host)
+{
+    int                   ip;
+    u_char                addr[sizeof(struct in6_addr)];
+    X509_VERIFY_PARAM    *param;
+    sl_ssl_connection_t  *sc;
+
+    sc = sl_pcalloc(c->pool, sizeof(sl_ssl_connection_t));
+    if (sc == NULL) {
+        return SL_ERROR;
+    }
+
+    c->ssl = sc;
+
+    sc->connection = SSL_new(ssl->ctx);
+
+    if (sc->connection == NULL || SSL_set_fd(sc->connection, c->fd) != 1) {
+        sl_ssl_log(c, SSL_ERROR_SSL, "SSL_new() failed");
+        sc->failed = 1;
+        return SL_ERROR;
+    }
+
+    SSL_set_connect_state(sc->connection);
+
+    /* a name is sent (SNI) and checked; an address is only checked */
+    ip = inet_pton(AF_INET, host, addr) == 1
+         || inet_pton(AF_INET6, host, addr) == 1;
+
+    param = SSL_get0_param(sc->connection);
+
+    if ((ip ? X509_VERIFY_PARAM_set1_ip_asc(param, host)
+            : X509_VERIFY_PARAM_set1_host(param, host, 0)) != 1
+        || (!ip && SSL_set_tlsext_host_name(sc->connection, host) != 1))
+    {
+        sl_ssl_log(c, SSL_ERROR_SSL, "cannot set the peer's name");
+        sc->failed = 1;
+        return SL_ERROR;
+    }
+
+    return SL_OK;
+}
+
+
+sl_int_t
+sl_ssl_handshake_step(sl_connection_t *c)
+{
+    int                   n, sslerr;
+    long                  vr;
+    sl_ssl_connection_t  *sc;
+
+    sc = c->ssl;
+
+    ERR_clear_error();
+
+    n = SSL_do_handshake(sc->connection);
+
+    if (n == 1) {
+        sc->handshaked = 1;
+
+        sl_log_error(SL_LOG_INFO, c->log, 0, "TLS handshake: %s %s%s",
+                     SSL_get_version(sc->connection),
+                     SSL_get_cipher_name(sc->connection),
+                     SSL_session_reused(sc->connection) ? ", resumed" : "");
+
+        c->read->ready = 1;
+        return SL_OK;
+    }
+
+    sslerr = SSL_get_error(sc->connection, n);
+
+    if (sslerr == SSL_ERROR_WANT_READ) {
+        c->read->ready = 0;
+        return SL_AGAIN;
+    }
+
+    if (sslerr == SSL_ERROR_WANT_WRITE) {
+        c->write->ready = 0;
+        return SL_AGAIN;
+    }
+
+    sc->failed = 1;
+
+    vr = SSL_get_verify_result(sc->connection);
+
+    if (vr != X509_V_OK) {
+        sl_log_error(SL_LOG_ERR, c->log, 0, "TLS handshake failed: the "
+                     "peer's certificate is refused (%s)",
+                     X509_verify_cert_error_string(vr));
+        ERR_clear_error();
+        return SL_ERROR;
+    }
+
+    sl_ssl_log(c, sslerr, "TLS handshake failed");
+
+    return SL_ERROR;
 }
 
 

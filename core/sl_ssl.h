@@ -41,6 +41,15 @@ struct sl_ssl_s {
  */
 sl_int_t sl_ssl_create(sl_ssl_t *ssl, sl_uint_t protocols, sl_pool_t *pool,
     u_char *err, size_t len);
+/*
+ * A context for connections Sluice makes (pulls from https:// and
+ * rtsps:// origins): TLSv1.2 and TLSv1.3, the peer's chain verified
+ * against cafile (PEM), or the system's certificate authorities when
+ * cafile is NULL, and its name against the host of the URL.
+ */
+sl_int_t sl_ssl_create_client(sl_ssl_t *ssl, const char *cafile,
+    sl_pool_t *pool, u_char *err, size_t len);
+
 /* a PEM chain, then its key: a key that is not the chain's is an error */
 sl_int_t sl_ssl_certificate(sl_ssl_t *ssl, const char *cert, u_char *err,
     size_t len);
@@ -67,6 +76,15 @@ sl_int_t sl_ssl_rotate_ticket_keys(u_char *err, size_t len);
  * ssl->handshake_timeout.
  */
 void sl_ssl_accept(sl_connection_t *c, sl_ssl_t *ssl);
+/*
+ * A connection Sluice made to host (a name, or an address, as in the
+ * URL; NUL-terminated): sl_ssl_connect() makes its TLS state, then the
+ * caller calls sl_ssl_handshake_step() on its events until SL_OK (the
+ * peer verified) or SL_ERROR (logged, with the verification's reason);
+ * SL_AGAIN: wait.  The caller keeps its own handlers and timers.
+ */
+sl_int_t sl_ssl_connect(sl_connection_t *c, sl_ssl_t *ssl, const char *host);
+sl_int_t sl_ssl_handshake_step(sl_connection_t *c);
 /* close_notify (when the session is sound) and the TLS state freed */
 void sl_ssl_close(sl_connection_t *c);
 

@@ -3,8 +3,9 @@
 # The server under valgrind (the build without sanitizers that
 # scripts/test makes first): players set up, play, seek and tear down over
 # UDP and TCP, a session times out, bad requests are refused, RTSPS and
-# HTTPS play and a TLS handshake is broken off; valgrind
-# must report no invalid access, no uninitialised value and no lost block.
+# HTTPS play, a relay pulls over HTTPS and a TLS handshake is broken off;
+# valgrind must report no invalid access, no uninitialised value and no
+# lost block.
 # Valgrind has no openat2(), so the on-demand source takes its fallback
 # path walk here (no symbolic link at all).
 
@@ -64,6 +65,7 @@ streaming {
     session_timeout 2s;
     allow_push 127.0.0.1;
     source_timeout 1s;
+    source_ssl_trusted_certificate %%TESTDIR%%/ca.pem;
 
     server {
         listen 127.0.0.1:%%PORT_8554%% rtsp;
@@ -75,6 +77,10 @@ streaming {
         ssl_certificate_key %%TESTDIR%%/server.key;
 
         publishing_point /live { type broadcast; source push; }
+        publishing_point /relay {
+            type broadcast;
+            source https://localhost:%%PORT_8443%%/live;
+        }
         publishing_point /cam {
             type broadcast;
             source push;
@@ -96,7 +102,7 @@ make_media($t, 'a.mp3', 4, 'mp3');
 make_media($t, 'a.mp4', 4, 'mp4');
 make_media($t, 'a.ts', 4, 'ts');
 
-$t->plan(15);
+$t->plan(16);
 $t->run(timeout => 60) or BAIL_OUT('cannot start sluice under valgrind');
 
 my $port = $t->port(8554);
@@ -167,6 +173,8 @@ $p = $t->run_cmd(['curl', '-s', '--cacert', $t->path('ca.pem'),
     '--max-time', '2', '-o', $t->path('https.mp3'),
     "https://localhost:$tp/live"], timeout => 30);
 ok((-s $t->path('https.mp3') // 0) > 10000, 'HTTPS live under valgrind');
+$r = http_listen($hp, '/relay', seconds => 2);
+ok(length($r->{audio} // '') > 10000, 'a pull over HTTPS under valgrind');
 my $half = http_connect($sp);
 ok($half && syswrite($half, "\x16\x03\x01\x00\x05hello"),
    'a broken TLS handshake under valgrind');

@@ -893,8 +893,9 @@ sl_playlist_add(sl_playlist_parse_t *ps)
 
 
 /*
- * A location is a URL when it starts with "scheme://": http, https and
- * rtsp URLs are kept as written (they need a host, and no spaces);
+ * A location is a URL when it starts with "scheme://": http, https,
+ * rtsp and rtsps URLs are kept as written (they need a host, and no
+ * spaces);
  * file:// URLs become paths.  Anything else is a path, made absolute
  * against the playlist's folder.
  */
@@ -956,7 +957,8 @@ sl_playlist_location(sl_playlist_parse_t *ps, sl_playlist_entry_t *e,
 
     if (!sl_str_caseeq(&scheme, "http")
         && !sl_str_caseeq(&scheme, "https")
-        && !sl_str_caseeq(&scheme, "rtsp"))
+        && !sl_str_caseeq(&scheme, "rtsp")
+        && !sl_str_caseeq(&scheme, "rtsps"))
     {
         return sl_playlist_error(ps, ps->line, "unsupported URL scheme "
                                  "\"%s\"", sl_playlist_echo(ps, p, n));

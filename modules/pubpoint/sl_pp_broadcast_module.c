@@ -43,6 +43,9 @@ typedef struct {
 
 static sl_int_t sl_pp_broadcast_preconfiguration(sl_conf_t *cf);
 static sl_int_t sl_pp_broadcast_postconfiguration(sl_conf_t *cf);
+static void *sl_pp_broadcast_create_main_conf(sl_conf_t *cf);
+static void sl_pp_broadcast_trusted_dump(sl_conf_dump_t *d,
+    sl_command_t *cmd, void *conf);
 static void *sl_pp_broadcast_create_conf(sl_conf_t *cf);
 static char *sl_pp_broadcast_merge_conf(sl_conf_t *cf, void *parent,
     void *child);
@@ -149,6 +152,14 @@ static sl_command_t  sl_pp_broadcast_commands[] = {
       offsetof(sl_pp_broadcast_conf_t, archive_max_size),
       NULL, NULL },
 
+    { sl_string("source_ssl_trusted_certificate"),
+      SL_STREAMING_MAIN_CONF | SL_CONF_TAKE1,
+      sl_pp_pull_trusted,
+      SL_STREAMING_MAIN_CONF_OFFSET,
+      0,
+      NULL,
+      sl_pp_broadcast_trusted_dump },
+
       sl_null_command
 };
 
@@ -156,6 +167,7 @@ static sl_command_t  sl_pp_broadcast_commands[] = {
 static sl_streaming_module_t  sl_pp_broadcast_module_ctx = {
     .preconfiguration  = sl_pp_broadcast_preconfiguration,
     .postconfiguration = sl_pp_broadcast_postconfiguration,
+    .create_main_conf  = sl_pp_broadcast_create_main_conf,
     .create_pp_conf    = sl_pp_broadcast_create_conf,
     .merge_pp_conf     = sl_pp_broadcast_merge_conf,
 };
@@ -199,6 +211,27 @@ sl_pp_broadcast_conf(sl_streaming_request_t *r)
     }
 
     return sl_streaming_get_module_pp_conf(r, sl_pp_broadcast_module);
+}
+
+
+/* the TLS client of pulls (sl_pp_pull.h) */
+static void *
+sl_pp_broadcast_create_main_conf(sl_conf_t *cf)
+{
+    return sl_pcalloc(cf->pool, sizeof(sl_pp_pull_main_conf_t));
+}
+
+
+static void
+sl_pp_broadcast_trusted_dump(sl_conf_dump_t *d, sl_command_t *cmd sl_unused,
+    void *conf)
+{
+    sl_pp_pull_main_conf_t  *pmcf = conf;
+
+    if (pmcf->trusted.data) {
+        sl_conf_dump_line(d, "source_ssl_trusted_certificate %s;",
+                          sl_conf_dump_value(d, &pmcf->trusted));
+    }
 }
 
 
@@ -297,6 +330,14 @@ sl_pp_broadcast_postconfiguration(sl_conf_t *cf)
                 }
             }
         }
+    }
+
+    /* https:// and rtsps:// sources, playlists' URLs too, are known now */
+    if (sl_pp_pull_init_tls(cf,
+            sl_streaming_conf_get_module_main_conf(cf, sl_pp_broadcast_module))
+        != SL_OK)
+    {
+        return SL_ERROR;
     }
 
     return sl_streaming_add_handler(cf, SL_STREAMING_ACCESS_PHASE,

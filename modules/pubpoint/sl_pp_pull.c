@@ -10,11 +10,15 @@
 #include <sl_config.h>
 #include <sl_core.h>
 #include <sl_live.h>
+#include <sl_streaming.h>
 #include <sl_pp_pull.h>
 #include <netdb.h>
 
 
-static const sl_pp_pull_proto_t *sl_pp_pull_find_proto(const sl_str_t *scheme);
+static const sl_pp_pull_proto_t *sl_pp_pull_find_proto(
+    const sl_str_t *scheme, sl_uint_t *tls);
+static in_port_t sl_pp_pull_port(const sl_pp_pull_t *pl, in_port_t port);
+static sl_int_t sl_pp_pull_handshake(sl_pp_pull_t *pl);
 static void sl_pp_pull_retry(sl_event_t *ev);
 static void sl_pp_pull_connect(sl_pp_pull_t *pl);
 static sl_int_t sl_pp_pull_connected(sl_pp_pull_t *pl);
@@ -42,7 +46,8 @@ sl_pp_pull_configure(sl_conf_t *cf, const char *what, const sl_str_t *url,
     int                    rc;
     u_char                 host[256];
     in_port_t              port;
-    sl_uint_t              n;
+    sl_uint_t              n, tls;
+    sl_pp_pull_main_conf_t  *pmcf;
     struct addrinfo        hints, *res, *ai;
     struct sockaddr_in    *sin;
     struct sockaddr_in6   *sin6;
@@ -56,7 +61,7 @@ sl_pp_pull_configure(sl_conf_t *cf, const char *what, const sl_str_t *url,
         return SL_CONF_ERROR;
     }
 
-    pc->proto = sl_pp_pull_find_proto(&pc->u.scheme);
+    pc->proto = sl_pp_pull_find_proto(&pc->u.scheme, &tls);
 
     if (pc->proto == NULL) {
         sl_conf_log_error(SL_LOG_EMERG, cf, 0,
@@ -78,7 +83,15 @@ sl_pp_pull_configure(sl_conf_t *cf, const char *what, const sl_str_t *url,
         return SL_CONF_ERROR;
     }
 
-    port = pc->u.port ? pc->u.port : pc->proto->default_port;
+    if (tls) {
+        pmcf = sl_streaming_conf_get_module_main_conf(cf,
+                                                      sl_pp_broadcast_module);
+        pmcf->needed = 1;
+        pc->tls = &pmcf->tls;
+    }
+
+    port = pc->u.port ? pc->u.port
+                      : (tls ? pc->proto->tls_port : pc->proto->default_port);
 
     sl_memcpy(host, pc->u.host.data, pc->u.host.len);
     host[pc->u.host.len] = '\0';
@@ -130,8 +143,9 @@ sl_pp_pull_configure(sl_conf_t *cf, const char *what, const sl_str_t *url,
 }
 
 
+/* the scheme's protocol; *tls: 1 for its TLS form ("https") */
 static const sl_pp_pull_proto_t *
-sl_pp_pull_find_proto(const sl_str_t *scheme)
+sl_pp_pull_find_proto(const sl_str_t *scheme, sl_uint_t *tls)
 {
     sl_uint_t             i;
     sl_pp_pull_module_t  *pm;
@@ -144,11 +158,93 @@ sl_pp_pull_find_proto(const sl_str_t *scheme)
         pm = sl_modules[i]->ctx;
 
         if (sl_str_caseeq(scheme, pm->proto->scheme)) {
+            *tls = 0;
+            return pm->proto;
+        }
+
+        if (pm->proto->tls_scheme
+            && sl_str_caseeq(scheme, pm->proto->tls_scheme))
+        {
+            *tls = 1;
             return pm->proto;
         }
     }
 
     return NULL;
+}
+
+
+/* a URL's port, or its scheme's */
+static in_port_t
+sl_pp_pull_port(const sl_pp_pull_t *pl, in_port_t port)
+{
+    if (port) {
+        return port;
+    }
+
+    return pl->conf->tls ? pl->proto->tls_port : pl->proto->default_port;
+}
+
+
+/*
+ * source_ssl_trusted_certificate FILE: the authorities (PEM) that https://
+ * and rtsps:// origins are verified against, instead of the system's.
+ */
+char *
+sl_pp_pull_trusted(sl_conf_t *cf, sl_command_t *cmd sl_unused, void *conf)
+{
+    sl_str_t                *value;
+    sl_pp_pull_main_conf_t  *pmcf = conf;
+
+    if (pmcf->trusted.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    pmcf->trusted = value[1];
+    pmcf->file = cf->conf_file->file.name;
+    pmcf->line = cf->conf_file->line;
+
+    if (value[1].len == 0
+        || sl_conf_full_name(cf->cycle, &pmcf->trusted, 0) != SL_OK)
+    {
+        sl_conf_log_error(SL_LOG_EMERG, cf, 0, "invalid value in "
+                          "\"source_ssl_trusted_certificate\"");
+        return SL_CONF_ERROR;
+    }
+
+    return SL_CONF_OK;
+}
+
+
+sl_int_t
+sl_pp_pull_init_tls(sl_conf_t *cf, sl_pp_pull_main_conf_t *pmcf)
+{
+    u_char  err[SL_MAX_ERROR_STR];
+
+    if (!pmcf->needed) {
+        return SL_OK;
+    }
+
+    if (sl_ssl_create_client(&pmcf->tls, pmcf->trusted.data
+                                         ? (char *) pmcf->trusted.data : NULL,
+                             cf->pool, err, sizeof(err))
+        != SL_OK)
+    {
+        if (pmcf->trusted.data) {
+            sl_log_error(SL_LOG_EMERG, cf->log, 0, "%s in " SL_STR_FMT ":%lu",
+                         err, SL_STR_ARG(&pmcf->file),
+                         (unsigned long) pmcf->line);
+
+        } else {
+            sl_log_error(SL_LOG_EMERG, cf->log, 0, "%s", err);
+        }
+
+        return SL_ERROR;
+    }
+
+    return SL_OK;
 }
 
 
@@ -331,6 +427,7 @@ static sl_int_t
 sl_pp_pull_connected(sl_pp_pull_t *pl)
 {
     int               err;
+    u_char            host[256];
     socklen_t         len;
     sl_connection_t  *c;
 
@@ -361,6 +458,51 @@ sl_pp_pull_connected(sl_pp_pull_t *pl)
 
     sl_event_add_timer(c->read, SL_PP_PULL_TIMEOUT);
 
+    if (pl->conf->tls) {
+        if (pl->u.host.len >= sizeof(host)) {
+            return sl_pp_pull_error(pl, SL_LOG_ERR, "host name too long");
+        }
+
+        sl_memcpy(host, pl->u.host.data, pl->u.host.len);
+        host[pl->u.host.len] = '\0';
+
+        if (sl_ssl_connect(c, pl->conf->tls, (char *) host) != SL_OK) {
+            return sl_pp_pull_error(pl, SL_LOG_ERR, "no TLS for %.*s",
+                                    (int) pl->addr_len, pl->addr_text);
+        }
+
+        pl->handshaking = 1;
+
+        return sl_pp_pull_handshake(pl);
+    }
+
+    if (pl->proto->start(pl) != SL_OK) {
+        return SL_ERROR;
+    }
+
+    return sl_pp_pull_flush(pl);
+}
+
+
+/* TLS with the origin, then the scheme's first request */
+static sl_int_t
+sl_pp_pull_handshake(sl_pp_pull_t *pl)
+{
+    sl_int_t  rc;
+
+    rc = sl_ssl_handshake_step(pl->connection);
+
+    if (rc == SL_AGAIN) {
+        return SL_OK;
+    }
+
+    if (rc == SL_ERROR) {
+        return sl_pp_pull_error(pl, SL_LOG_ERR, "TLS handshake with %.*s "
+                                "failed", (int) pl->addr_len, pl->addr_text);
+    }
+
+    pl->handshaking = 0;
+
     if (pl->proto->start(pl) != SL_OK) {
         return SL_ERROR;
     }
@@ -387,6 +529,14 @@ sl_pp_pull_write_handler(sl_event_t *wev)
 
     if (pl->connecting) {
         if (sl_pp_pull_connected(pl) != SL_OK) {
+            sl_pp_pull_lost(pl);
+        }
+
+        return;
+    }
+
+    if (pl->handshaking) {
+        if (sl_pp_pull_handshake(pl) != SL_OK) {
             sl_pp_pull_lost(pl);
         }
 
@@ -430,6 +580,17 @@ sl_pp_pull_read(sl_event_t *rev)
         /* a refused connect() comes as an error on both directions */
         if (sl_pp_pull_connected(pl) != SL_OK) {
             sl_pp_pull_lost(pl);
+            return;
+        }
+    }
+
+    if (pl->handshaking) {
+        if (sl_pp_pull_handshake(pl) != SL_OK) {
+            sl_pp_pull_lost(pl);
+            return;
+        }
+
+        if (pl->handshaking) {
             return;
         }
     }
@@ -572,7 +733,8 @@ sl_pp_pull_close(sl_pp_pull_t *pl)
 
     if (c) {
         /* last words only on a connection that still works */
-        if (!pl->connecting && pl->proto->close && pl->data
+        if (!pl->connecting && !pl->handshaking && pl->proto->close
+            && pl->data
             && !c->read->eof && !c->read->error && !c->write->error)
         {
             pl->proto->close(pl);
@@ -585,6 +747,7 @@ sl_pp_pull_close(sl_pp_pull_t *pl)
     }
 
     pl->connecting = 0;
+    pl->handshaking = 0;
 
     if (pl->writer.token) {
         sl_live_unpublish(&pl->writer);
@@ -728,6 +891,7 @@ sl_pp_pull_redirect(sl_pp_pull_t *pl, const sl_str_t *location)
     u_char               *p, tmp[SL_PP_PULL_URL_MAX];
     sl_uint_t             i;
     in_addr_t             in;
+    const char           *scheme;
     in_port_t             port;
     sl_str_t              url;
     sl_url_t              u;
@@ -767,13 +931,15 @@ sl_pp_pull_redirect(sl_pp_pull_t *pl, const sl_str_t *location)
                                 SL_STR_ARG(&url), u.error);
     }
 
-    if (!sl_str_caseeq(&u.scheme, pl->proto->scheme) || u.userinfo.len) {
+    scheme = pl->conf->tls ? pl->proto->tls_scheme : pl->proto->scheme;
+
+    if (!sl_str_caseeq(&u.scheme, scheme) || u.userinfo.len) {
         return sl_pp_pull_error(pl, SL_LOG_ERR, "redirected to \"%.*s\", "
                                 "which is not a %s URL without a user",
-                                SL_STR_ARG(&url), pl->proto->scheme);
+                                SL_STR_ARG(&url), scheme);
     }
 
-    port = u.port ? u.port : pl->proto->default_port;
+    port = sl_pp_pull_port(pl, u.port);
 
     in = u.ipv6 ? INADDR_NONE : sl_inet_addr(u.host.data, u.host.len);
 

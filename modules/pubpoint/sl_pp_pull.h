@@ -1,5 +1,6 @@
 /*
- * Pulled sources: "source http://...;" and "source rtsp://...;".  Sluice
+ * Pulled sources: "source http://...;" and "source rtsp://...;" (and
+ * over TLS, https:// and rtsps://, the peer verified).  Sluice
  * connects to the upstream server as a client and writes what it
  * receives into the point's live stream; when the upstream is lost the
  * stream is unpublished (listeners wait source_timeout) and the puller
@@ -47,11 +48,25 @@ typedef struct sl_pp_pull_s        sl_pp_pull_t;
 typedef struct sl_pp_pull_proto_s  sl_pp_pull_proto_t;
 
 
+/*
+ * The TLS client of https:// and rtsps:// pulls, one per configuration
+ * (the broadcast module's main conf): verifies origins against
+ * source_ssl_trusted_certificate, or the system's authorities.
+ */
+typedef struct {
+    sl_str_t                  trusted;      /* full path, or empty */
+    sl_str_t                  file;         /* where it was written */
+    sl_uint_t                 line;
+    sl_ssl_t                  tls;          /* ctx once a URL needs it */
+    unsigned                  needed:1;
+} sl_pp_pull_main_conf_t;
+
 /* "source URL", as the configuration leaves it (read-only after) */
 typedef struct {
     sl_str_t                  url;
     sl_url_t                  u;
     const sl_pp_pull_proto_t *proto;
+    sl_ssl_t                 *tls;          /* https://, rtsps://: or NULL */
     struct sockaddr_storage   addrs[SL_PP_PULL_MAX_ADDRS];
     socklen_t                 socklens[SL_PP_PULL_MAX_ADDRS];
     sl_uint_t                 naddrs;
@@ -71,6 +86,8 @@ typedef struct {
 struct sl_pp_pull_proto_s {
     const char               *scheme;       /* "http" */
     in_port_t                 default_port;
+    const char               *tls_scheme;   /* "https" */
+    in_port_t                 tls_port;
     size_t                    size;
     sl_int_t                (*start)(sl_pp_pull_t *pl);
     sl_int_t                (*input)(sl_pp_pull_t *pl, u_char *buf,
@@ -236,6 +253,7 @@ struct sl_pp_pull_s {
     u_char                    why[256];
     size_t                    why_len;
     unsigned                  connecting:1;
+    unsigned                  handshaking:1;  /* TLS, after connect() */
     unsigned                  stopped:1;
     unsigned                  alive:1;      /* a response or a unit came:
                                                the silence timer restarts */
@@ -249,6 +267,12 @@ struct sl_pp_pull_s {
  */
 char *sl_pp_pull_configure(sl_conf_t *cf, const char *what,
     const sl_str_t *url, sl_pp_pull_conf_t *pc);
+/* source_ssl_trusted_certificate FILE; (streaming{} level) */
+char *sl_pp_pull_trusted(sl_conf_t *cf, sl_command_t *cmd, void *conf);
+/* once every URL is configured: the TLS client context, if one needs it */
+sl_int_t sl_pp_pull_init_tls(sl_conf_t *cf, sl_pp_pull_main_conf_t *pmcf);
+
+extern sl_module_t  sl_pp_broadcast_module;
 /*
  * Starts pulling for lv, the first attempt at once: into lv itself when
  * sink is NULL, else into the sink, called with data.  NULL (logged).

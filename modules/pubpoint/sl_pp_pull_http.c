@@ -42,6 +42,8 @@ static sl_int_t sl_pp_pull_http_feed(void *ctx, u_char *data, size_t len);
 static const sl_pp_pull_proto_t  sl_pp_pull_http_proto = {
     .scheme       = "http",
     .default_port = 80,
+    .tls_scheme   = "https",
+    .tls_port     = 443,
     .size         = sizeof(sl_pp_pull_http_t),
     .start        = sl_pp_pull_http_start,
     .input        = sl_pp_pull_http_input,

@@ -419,10 +419,12 @@ test_urls(void)
     sl_playlist_t  *pl;
 
     pl = parse("https://h:8443/a?b=c&d=e;\nRTSP://h/live;\n"
-               "\"http://h/a;b\";\nhttp:relative;\n");
+               "\"http://h/a;b\";\nhttp:relative;\nrtsps://h/tls;\n");
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(pl);
-    CU_ASSERT_EQUAL_FATAL(pl->nentries, 4);
+    CU_ASSERT_EQUAL_FATAL(pl->nentries, 5);
+    CU_ASSERT_TRUE(str_is(&pl->entries[4].url_or_path, "rtsps://h/tls"));
+    CU_ASSERT_TRUE(pl->entries[4].is_url);
     CU_ASSERT_TRUE(str_is(&pl->entries[0].url_or_path,
                           "https://h:8443/a?b=c&d=e"));
     CU_ASSERT_TRUE(pl->entries[0].is_url);
