@@ -3,6 +3,7 @@
 #include <sl_config.h>
 #include <sl_core.h>
 #include <sl_auth_nonce.h>
+#include <sl_auth_shm.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -21,45 +22,6 @@
     (SL_AUTH_NONCE_TIME + SL_AUTH_NONCE_SALT + 1 + 16)
 
 
-/*
- * The client's address as the HMAC sees it: a family byte (4, 6, or 0
- * for anything else) and the address bytes, an IPv4-mapped IPv6 address
- * as the IPv4 one, so that a dual-stack listener and a v4 one agree.
- */
-static size_t
-sl_auth_nonce_addr(const struct sockaddr *sa, u_char *buf)
-{
-    const struct sockaddr_in   *sin;
-    const struct sockaddr_in6  *sin6;
-
-    switch (sa->sa_family) {
-
-    case AF_INET:
-        sin = (const struct sockaddr_in *) sa;
-        buf[0] = 4;
-        sl_memcpy(buf + 1, &sin->sin_addr, 4);
-        return 5;
-
-    case AF_INET6:
-        sin6 = (const struct sockaddr_in6 *) sa;
-
-        if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-            buf[0] = 4;
-            sl_memcpy(buf + 1, &sin6->sin6_addr.s6_addr[12], 4);
-            return 5;
-        }
-
-        buf[0] = 6;
-        sl_memcpy(buf + 1, &sin6->sin6_addr, 16);
-        return 17;
-
-    default:
-        buf[0] = 0;
-        return 1;
-    }
-}
-
-
 /* HMAC-SHA256(secret, time || salt || address) into mac */
 static sl_int_t
 sl_auth_nonce_mac(const sl_str_t *secret, const u_char *head,
@@ -75,7 +37,9 @@ sl_auth_nonce_mac(const sl_str_t *secret, const u_char *head,
 
     sl_memcpy(msg, head, SL_AUTH_NONCE_TIME + SL_AUTH_NONCE_SALT);
     n = SL_AUTH_NONCE_TIME + SL_AUTH_NONCE_SALT;
-    n += sl_auth_nonce_addr(sa, msg + n);
+    /* the same bytes as the lockout table's key: an IPv4-mapped address
+       as IPv4, so that a dual-stack listener and a v4 one agree */
+    n += sl_auth_shm_addr_key(sa, msg + n);
 
     if (HMAC(EVP_sha256(), secret->data, (int) secret->len, msg, n, mac,
              &len)
