@@ -63,7 +63,9 @@ sl_fuzz_check_entry(const sl_playlist_entry_t *e, sl_uint_t wrapper)
                       || sl_strncasecmp(e->url_or_path.data,
                                         (u_char *) "https://", 8) == 0
                       || sl_strncasecmp(e->url_or_path.data,
-                                        (u_char *) "rtsp://", 7) == 0,
+                                        (u_char *) "rtsp://", 7) == 0
+                      || sl_strncasecmp(e->url_or_path.data,
+                                        (u_char *) "rtsps://", 8) == 0,
                       "URL scheme");
 
     } else {
