@@ -65,8 +65,8 @@ static u_char    sl_live_zone_tag;           /* our zones' tag */
 
 
 sl_live_t *
-sl_live_create(sl_conf_t *cf, const sl_str_t *name, size_t size,
-    size_t max_unit)
+sl_live_create(sl_conf_t *cf, const sl_str_t *server, const sl_str_t *name,
+    size_t size, size_t max_unit)
 {
     sl_str_t    zn;
     sl_live_t  *lv;
@@ -84,13 +84,14 @@ sl_live_create(sl_conf_t *cf, const sl_str_t *name, size_t size,
         return NULL;
     }
 
-    zn.len = sizeof("live:") - 1 + name->len;
+    zn.len = sizeof("live: ") - 1 + server->len + name->len;
     zn.data = sl_pnalloc(cf->pool, zn.len);
     if (zn.data == NULL) {
         return NULL;
     }
 
-    sl_slprintf(zn.data, zn.data + zn.len, "live:%.*s", SL_STR_ARG(name));
+    sl_slprintf(zn.data, zn.data + zn.len, "live:%.*s %.*s",
+                SL_STR_ARG(server), SL_STR_ARG(name));
 
     lv->zone = sl_shm_zone_add(cf, &zn, size, &sl_live_zone_tag);
     if (lv->zone == NULL) {

@@ -97,14 +97,15 @@ struct sl_live_s {
 
 
 /*
- * Declares the zone "live:NAME" of size bytes (header and ring) for a
- * broadcast point; the ring is laid out when the zone is mapped, and a
- * zone kept across a reload keeps its ring and whoever writes into it.
- * max_unit: the largest unit (a keyframe) the ring must take.  NULL on
- * error (logged with file:line).
+ * Declares the zone "live:SERVER NAME" of size bytes (header and ring)
+ * for the broadcast point NAME of a server (SERVER names the server: the
+ * same point path in two servers is two streams); the ring is laid out
+ * when the zone is mapped, and a zone kept across a reload keeps its
+ * ring and whoever writes into it.  max_unit: the largest unit (a
+ * keyframe) the ring must take.  NULL on error (logged with file:line).
  */
-sl_live_t *sl_live_create(sl_conf_t *cf, const sl_str_t *name, size_t size,
-    size_t max_unit);
+sl_live_t *sl_live_create(sl_conf_t *cf, const sl_str_t *server,
+    const sl_str_t *name, size_t size, size_t max_unit);
 
 sl_live_state_e sl_live_state(sl_live_t *lv);
 /* copies the description; SL_OK, or SL_DECLINED when no tracks known */

@@ -43,6 +43,9 @@ typedef struct {
 
 static sl_int_t sl_pp_broadcast_preconfiguration(sl_conf_t *cf);
 static sl_int_t sl_pp_broadcast_postconfiguration(sl_conf_t *cf);
+static sl_int_t sl_pp_broadcast_server_key(sl_conf_t *cf,
+    sl_streaming_core_main_conf_t *cmcf, sl_streaming_core_srv_conf_t *cscf,
+    sl_str_t *key);
 static void *sl_pp_broadcast_create_main_conf(sl_conf_t *cf);
 static void sl_pp_broadcast_trusted_dump(sl_conf_dump_t *d,
     sl_command_t *cmd, void *conf);
@@ -242,6 +245,7 @@ sl_pp_broadcast_trusted_dump(sl_conf_dump_t *d, sl_command_t *cmd sl_unused,
 static sl_int_t
 sl_pp_broadcast_postconfiguration(sl_conf_t *cf)
 {
+    sl_str_t                         key;
     sl_uint_t                        s, p;
     sl_pp_broadcast_conf_t          *bcf;
     sl_streaming_core_pp_conf_t     *pp, **pps;
@@ -308,7 +312,13 @@ sl_pp_broadcast_postconfiguration(sl_conf_t *cf)
                 return SL_ERROR;
             }
 
-            bcf->live = sl_live_create(cf, &pp->name, bcf->buffer,
+            if (sl_pp_broadcast_server_key(cf, cmcf, cscfp[s], &key)
+                != SL_OK)
+            {
+                return SL_ERROR;
+            }
+
+            bcf->live = sl_live_create(cf, &key, &pp->name, bcf->buffer,
                                        bcf->max_unit);
             if (bcf->live == NULL) {
                 return SL_ERROR;
@@ -342,6 +352,43 @@ sl_pp_broadcast_postconfiguration(sl_conf_t *cf)
 
     return sl_streaming_add_handler(cf, SL_STREAMING_ACCESS_PHASE,
                                     sl_pp_broadcast_access);
+}
+
+
+/*
+ * A server is known by its first listen address ("127.0.0.1:8554"), as
+ * players know it: its points' streams are its own, and a reload that
+ * keeps the address keeps them.  A server with no listen has none.
+ */
+static sl_int_t
+sl_pp_broadcast_server_key(sl_conf_t *cf, sl_streaming_core_main_conf_t *cmcf,
+    sl_streaming_core_srv_conf_t *cscf, sl_str_t *key)
+{
+    sl_uint_t               i;
+    sl_streaming_listen_t  *ls;
+
+    ls = cmcf->listens.elts;
+
+    for (i = 0; i < cmcf->listens.nelts; i++) {
+        if (ls[i].server != cscf) {
+            continue;
+        }
+
+        key->data = sl_pnalloc(cf->pool, SL_SOCKADDR_STRLEN);
+        if (key->data == NULL) {
+            return SL_ERROR;
+        }
+
+        key->len = sl_sock_ntop((struct sockaddr *) &ls[i].addr.sockaddr,
+                                ls[i].addr.socklen, key->data,
+                                SL_SOCKADDR_STRLEN,
+                                sl_inet_get_port((struct sockaddr *)
+                                                 &ls[i].addr.sockaddr));
+        return SL_OK;
+    }
+
+    sl_str_null(key);
+    return SL_OK;
 }
 
 

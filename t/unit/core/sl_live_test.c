@@ -27,7 +27,7 @@ typedef struct {
 static sl_live_t *
 t_live(size_t size, size_t max_unit)
 {
-    sl_str_t         name;
+    sl_str_t         name, server;
     sl_conf_t        cf;
     sl_live_t       *lv;
     sl_cycle_t      *cycle, *old;
@@ -54,8 +54,9 @@ t_live(size_t size, size_t max_unit)
     cf.conf_file = &cfile;
 
     sl_str_set(&name, "/live");
+    sl_str_set(&server, "127.0.0.1:8554");
 
-    lv = sl_live_create(&cf, &name, size, max_unit);
+    lv = sl_live_create(&cf, &server, &name, size, max_unit);
     CU_ASSERT_PTR_NOT_NULL_FATAL(lv);
     CU_ASSERT_FATAL(sl_shm_zones_init(cycle, old) == SL_OK);
 
