@@ -5,7 +5,8 @@
 # password refused with 401 and no media, both Digest challenges on a
 # request without credentials, anonymous players, "authorize read @group"
 # (403 for others), encoders without write permission refused with 403 and
-# let in with it, Basic over plain HTTP when auth_basic_plaintext is on,
+# let in with it, Basic over plain HTTP when auth_basic_plaintext is on
+# (wrong passwords refused right after a right one was remembered),
 # and a password sent in a request's URL kept out of the log.
 
 use strict;
@@ -92,7 +93,7 @@ passwd('encoder', 'pushpw');
 
 make_media($t, 'a.mp3', 4, 'mp3');
 
-$t->plan(23);
+$t->plan(24);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $rp = $t->port(8554);
@@ -199,4 +200,14 @@ my $cu = $t->run_cmd(['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}',
     '--max-time', '2', '-u', 'alice:secret', "http://127.0.0.1:$hp/web"],
     timeout => 10);
 is($cu->{out}, '200', 'curl -u gets 200');
+
+# the password that passed is remembered (auth_basic_cache_time), a wrong
+# one for the same user right after it is still refused
+my @basic = map {
+    $t->run_cmd(['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}',
+        '--max-time', '1', '-u', "alice:$_", "http://127.0.0.1:$hp/web"],
+        timeout => 10)->{out}
+} qw/secre secretx secret/;
+is("@basic", '401 401 200',
+   'after a right Basic password, wrong ones still get 401, it 200');
 $t->stop_cmd($web);

@@ -332,6 +332,18 @@ streaming {
 }
 EOF
         qr/invalid value "SSLv3" in "ssl_protocols"/, 'bad.conf', 3],
+
+    ['Basic cache time out of bounds', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    auth_basic_cache_time 0;
+    server {
+        auth_basic_cache_time 2d;
+    }
+}
+EOF
+        qr/"2d" in "auth_basic_cache_time" directive, it must be between 0s and 1d/,
+        'bad.conf', 5],
 );
 
 $t->plan(

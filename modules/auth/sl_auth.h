@@ -37,6 +37,8 @@ typedef struct {
     sl_auth_users_t     *users;         /* SL_CONF_UNSET_PTR: not set */
     sl_str_t             anonymous_user;
     sl_int_t             basic_plaintext;
+    sl_msec_t            basic_cache_time;  /* 0: every Basic request
+                                               runs crypt(3) */
     sl_int_t             nonce_timeout; /* seconds */
     sl_str_t             token_secret;  /* auth_token_secret */
     sl_int_t             token_ip;      /* auth_token_ip */

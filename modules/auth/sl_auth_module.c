@@ -13,6 +13,7 @@
 #include "sl_auth_parse.h"
 #include "sl_auth_nonce.h"
 #include "sl_auth_users.h"
+#include "sl_auth_basic_cache.h"
 #include "sl_auth_shm.h"
 #include "sl_auth_guard.h"
 
@@ -66,6 +67,10 @@ static sl_conf_num_bounds_t  sl_auth_nonce_timeout_bounds = {
     sl_conf_check_num_bounds, 1, 86400
 };
 
+static sl_conf_num_bounds_t  sl_auth_basic_cache_time_bounds = {
+    sl_conf_check_num_bounds, 0, 86400 * 1000
+};
+
 
 static sl_command_t  sl_auth_commands[] = {
 
@@ -110,6 +115,14 @@ static sl_command_t  sl_auth_commands[] = {
       SL_STREAMING_PP_CONF_OFFSET,
       offsetof(sl_auth_pp_conf_t, basic_plaintext),
       NULL, NULL },
+
+    { sl_string("auth_basic_cache_time"),
+      SL_STREAMING_MAIN_CONF | SL_STREAMING_SRV_CONF | SL_STREAMING_PP_CONF
+      | SL_CONF_TAKE1,
+      sl_conf_set_msec_slot,
+      SL_STREAMING_PP_CONF_OFFSET,
+      offsetof(sl_auth_pp_conf_t, basic_cache_time),
+      &sl_auth_basic_cache_time_bounds, NULL },
 
     { sl_string("auth_nonce_timeout"),
       SL_STREAMING_MAIN_CONF | SL_STREAMING_SRV_CONF | SL_STREAMING_PP_CONF
@@ -403,6 +416,13 @@ sl_auth_basic(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,
 
     *user = u;
 
+    if (apcf->basic_cache_time
+        && sl_auth_basic_cache_find(u, cr->password.data, cr->password.len,
+                                    sl_current_msec))
+    {
+        return SL_OK;
+    }
+
     rc = sl_auth_users_check_password(u, cr->password.data,
                                       cr->password.len);
     if (rc == SL_ERROR) {
@@ -414,6 +434,9 @@ sl_auth_basic(sl_streaming_request_t *r, sl_auth_pp_conf_t *apcf,
         *why = sl_auth_wrong_password;
         return SL_DECLINED;
     }
+
+    sl_auth_basic_cache_add(u, cr->password.data, cr->password.len,
+                            sl_current_msec, apcf->basic_cache_time);
 
     return SL_OK;
 }
@@ -998,6 +1021,7 @@ sl_auth_create_pp_conf(sl_conf_t *cf)
     apcf->nmethods = SL_CONF_UNSET_UINT;
     apcf->users = SL_CONF_UNSET_PTR;
     apcf->basic_plaintext = SL_CONF_UNSET;
+    apcf->basic_cache_time = SL_CONF_UNSET_MSEC;
     apcf->nonce_timeout = SL_CONF_UNSET;
     apcf->token_ip = SL_CONF_UNSET;
 
@@ -1026,6 +1050,8 @@ sl_auth_merge_pp_conf(sl_conf_t *cf, void *parent, void *child)
     sl_conf_merge_str_value(conf->anonymous_user, prev->anonymous_user,
                             "anonymous");
     sl_conf_merge_value(conf->basic_plaintext, prev->basic_plaintext, 0);
+    sl_conf_merge_msec_value(conf->basic_cache_time, prev->basic_cache_time,
+                             60000);
     sl_conf_merge_sec_value(conf->nonce_timeout, prev->nonce_timeout, 300);
 
     /* a level with rules of its own does not inherit any (nginx) */
