@@ -54,10 +54,19 @@ typedef struct {
 } sl_ssl_ticket_key_t;
 
 
+/* what a key load offers OpenSSL's password callback, and learns */
+typedef struct {
+    sl_str_t  *password;                /* NULL: none */
+    sl_uint_t  asked;                   /* the key is encrypted */
+} sl_ssl_password_t;
+
+
 static sl_int_t sl_ssl_new_ctx(sl_ssl_t *ssl, const SSL_METHOD *method,
     sl_pool_t *pool, u_char *err, size_t len);
 static void sl_ssl_cleanup_ctx(void *data);
-static int sl_ssl_no_password(char *buf, int size, int rwflag, void *data);
+static int sl_ssl_password(char *buf, int size, int rwflag, void *data);
+static sl_int_t sl_ssl_load_key(sl_ssl_t *ssl, const char *key,
+    sl_ssl_password_t *pw, u_char *err, size_t len);
 static int sl_ssl_ticket_key(SSL *s, unsigned char *name, unsigned char *iv,
     EVP_CIPHER_CTX *ectx, EVP_MAC_CTX *hctx, int enc);
 static void sl_ssl_error(u_char *err, size_t len, const char *fmt, ...)
@@ -140,7 +149,8 @@ sl_ssl_create(sl_ssl_t *ssl, sl_uint_t protocols, sl_pool_t *pool,
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 
     /* an encrypted key must not make the server wait at a terminal */
-    SSL_CTX_set_default_passwd_cb(ctx, sl_ssl_no_password);
+    SSL_CTX_set_default_passwd_cb(ctx, sl_ssl_password);
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
 
     return SL_OK;
 }
@@ -183,11 +193,29 @@ sl_ssl_cleanup_ctx(void *data)
 }
 
 
+/* the password of data (an sl_ssl_password_t, or NULL: none) */
 static int
-sl_ssl_no_password(char *buf sl_unused, int size sl_unused,
-    int rwflag sl_unused, void *data sl_unused)
+sl_ssl_password(char *buf, int size, int rwflag, void *data)
 {
-    return 0;
+    sl_str_t           *password;
+    sl_ssl_password_t  *pw = data;
+
+    if (pw == NULL) {
+        return 0;
+    }
+
+    pw->asked = 1;
+    password = pw->password;
+
+    if (rwflag || password == NULL || size < 0
+        || password->len > (size_t) size)
+    {
+        return 0;
+    }
+
+    sl_memcpy(buf, password->data, password->len);
+
+    return (int) password->len;
 }
 
 
@@ -245,22 +273,109 @@ sl_ssl_certificate(sl_ssl_t *ssl, const char *cert, u_char *err, size_t len)
 }
 
 
+/*
+ * Each line of the password file's text is a password (a CR before the
+ * LF is not part of it, empty lines are skipped), tried in turn.
+ */
 sl_int_t
-sl_ssl_certificate_key(sl_ssl_t *ssl, const char *key, u_char *err,
-    size_t len)
+sl_ssl_certificate_key(sl_ssl_t *ssl, const char *key,
+    const sl_str_t *passwords, u_char *err, size_t len)
 {
+    u_char             *p, *end, *eol;
+    sl_int_t            rc;
+    sl_str_t            password;
+    sl_uint_t           n;
+    sl_ssl_password_t   pw;
+
+    pw.asked = 0;
+
+    if (passwords == NULL) {
+        pw.password = NULL;
+        rc = sl_ssl_load_key(ssl, key, &pw, err, len);
+
+        if (rc == SL_DECLINED && pw.asked) {
+            sl_ssl_error(err, len, "certificate key \"%s\" is encrypted and "
+                         "there is no \"ssl_password_file\"", key);
+            return SL_ERROR;
+        }
+
+        if (rc == SL_DECLINED) {
+            sl_ssl_error(err, len, "cannot load certificate key \"%s\"", key);
+            return SL_ERROR;
+        }
+
+        return rc;
+    }
+
+    n = 0;
+    end = passwords->data + passwords->len;
+
+    for (p = passwords->data; p < end; /* void */) {
+        eol = sl_strlchr(p, end, '\n');
+
+        password.data = p;
+        password.len = (eol ? eol : end) - p;
+        p = eol ? eol + 1 : end;
+
+        if (password.len && password.data[password.len - 1] == '\r') {
+            password.len--;
+        }
+
+        if (password.len == 0) {
+            continue;
+        }
+
+        n++;
+
+        pw.password = &password;
+        rc = sl_ssl_load_key(ssl, key, &pw, err, len);
+
+        if (rc != SL_DECLINED) {
+            return rc;
+        }
+    }
+
+    if (n == 0) {
+        sl_ssl_error(err, len, "no password in the \"ssl_password_file\" "
+                     "for \"%s\"", key);
+        return SL_ERROR;
+    }
+
+    sl_ssl_error(err, len, "cannot load certificate key \"%s\" with any of "
+                 "the %lu passwords of \"ssl_password_file\"", key,
+                 (unsigned long) n);
+    return SL_ERROR;
+}
+
+
+/*
+ * Loads key with pw's password (none: the key must be in clear): SL_OK;
+ * SL_DECLINED when it cannot be read (with OpenSSL's reason queued);
+ * SL_ERROR when it is not the certificate's (err written).
+ */
+static sl_int_t
+sl_ssl_load_key(sl_ssl_t *ssl, const char *key, sl_ssl_password_t *pw,
+    u_char *err, size_t len)
+{
+    int  rc;
+
     ERR_clear_error();
 
+    SSL_CTX_set_default_passwd_cb_userdata(ssl->ctx, pw);
+
     /* a key of the certificate's type is checked against it here */
-    if (SSL_CTX_use_PrivateKey_file(ssl->ctx, key, SSL_FILETYPE_PEM) != 1) {
+    rc = SSL_CTX_use_PrivateKey_file(ssl->ctx, key, SSL_FILETYPE_PEM);
+
+    SSL_CTX_set_default_passwd_cb_userdata(ssl->ctx, NULL);
+
+    if (rc != 1) {
         if (ERR_GET_LIB(ERR_peek_error()) == ERR_LIB_X509
             && ERR_GET_REASON(ERR_peek_error()) == X509_R_KEY_VALUES_MISMATCH)
         {
             goto mismatch;
         }
 
-        sl_ssl_error(err, len, "cannot load certificate key \"%s\"", key);
-        return SL_ERROR;
+        return SL_DECLINED;
     }
 
     /* one of another type went to its own slot, with no certificate */

@@ -50,11 +50,16 @@ sl_int_t sl_ssl_create(sl_ssl_t *ssl, sl_uint_t protocols, sl_pool_t *pool,
 sl_int_t sl_ssl_create_client(sl_ssl_t *ssl, const char *cafile,
     sl_pool_t *pool, u_char *err, size_t len);
 
-/* a PEM chain, then its key: a key that is not the chain's is an error */
+/*
+ * A PEM chain, then its key: a key that is not the chain's is an error.
+ * passwords: NULL for a key in clear, or the text of a password file
+ * whose lines are tried in turn on an encrypted key (OpenSSL never asks
+ * at a terminal).
+ */
 sl_int_t sl_ssl_certificate(sl_ssl_t *ssl, const char *cert, u_char *err,
     size_t len);
-sl_int_t sl_ssl_certificate_key(sl_ssl_t *ssl, const char *key, u_char *err,
-    size_t len);
+sl_int_t sl_ssl_certificate_key(sl_ssl_t *ssl, const char *key,
+    const sl_str_t *passwords, u_char *err, size_t len);
 /* the cipher list of TLSv1.2 and below, OpenSSL's syntax ("HIGH:!aNULL") */
 sl_int_t sl_ssl_ciphers(sl_ssl_t *ssl, const char *ciphers, u_char *err,
     size_t len);

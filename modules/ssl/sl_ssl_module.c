@@ -20,10 +20,14 @@ typedef struct {
     sl_uint_t                 line;
 } sl_ssl_value_t;
 
+#define SL_SSL_MAX_PASSWORD_FILE  65536
+
+
 typedef struct {
     sl_array_t               *certificates; /* sl_ssl_value_t, full paths */
     sl_array_t               *keys;         /* sl_ssl_value_t, full paths */
     sl_array_t               *ciphers;      /* one sl_ssl_value_t */
+    sl_array_t               *password_file;    /* one sl_ssl_value_t */
     sl_uint_t                 protocols;
     sl_int_t                  session_tickets;
     sl_msec_t                 handshake_timeout;
@@ -34,6 +38,9 @@ static sl_int_t sl_ssl_init(sl_conf_t *cf);
 static sl_int_t sl_ssl_init_module(sl_cycle_t *cycle);
 static sl_int_t sl_ssl_server(sl_conf_t *cf,
     sl_streaming_core_srv_conf_t *cscf, sl_ssl_srv_conf_t *sscf);
+static sl_int_t sl_ssl_keys(sl_conf_t *cf, sl_ssl_t *ssl,
+    sl_ssl_value_t *cert, sl_ssl_value_t *key, sl_uint_t n,
+    sl_array_t *password_file);
 static sl_int_t sl_ssl_failed(sl_conf_t *cf, const u_char *err,
     const sl_ssl_value_t *where);
 static char *sl_ssl_value(sl_conf_t *cf, sl_command_t *cmd, void *conf);
@@ -73,6 +80,14 @@ static sl_command_t  sl_ssl_commands[] = {
       sl_ssl_value,
       SL_STREAMING_SRV_CONF_OFFSET,
       offsetof(sl_ssl_srv_conf_t, keys),
+      NULL,
+      sl_ssl_value_dump },
+
+    { sl_string("ssl_password_file"),
+      SL_STREAMING_MAIN_CONF | SL_STREAMING_SRV_CONF | SL_CONF_TAKE1,
+      sl_ssl_value,
+      SL_STREAMING_SRV_CONF_OFFSET,
+      offsetof(sl_ssl_srv_conf_t, password_file),
       NULL,
       sl_ssl_value_dump },
 
@@ -177,7 +192,7 @@ static sl_int_t
 sl_ssl_server(sl_conf_t *cf, sl_streaming_core_srv_conf_t *cscf,
     sl_ssl_srv_conf_t *sscf)
 {
-    sl_uint_t        i, ncerts, nkeys;
+    sl_uint_t        ncerts, nkeys;
     sl_ssl_t        *ssl;
     sl_ssl_value_t  *cert, *key, *ciphers;
     u_char           err[SL_MAX_ERROR_STR];
@@ -212,20 +227,10 @@ sl_ssl_server(sl_conf_t *cf, sl_streaming_core_srv_conf_t *cscf,
         return sl_ssl_failed(cf, err, &cert[0]);
     }
 
-    for (i = 0; i < ncerts; i++) {
-        if (sl_ssl_certificate(ssl, (char *) cert[i].value.data, err,
-                               sizeof(err))
-            != SL_OK)
-        {
-            return sl_ssl_failed(cf, err, &cert[i]);
-        }
-
-        if (sl_ssl_certificate_key(ssl, (char *) key[i].value.data, err,
-                                   sizeof(err))
-            != SL_OK)
-        {
-            return sl_ssl_failed(cf, err, &key[i]);
-        }
+    if (sl_ssl_keys(cf, ssl, cert, key, ncerts, sscf->password_file)
+        != SL_OK)
+    {
+        return SL_ERROR;
     }
 
     ciphers = sscf->ciphers ? sscf->ciphers->elts : &cert[0];
@@ -251,6 +256,67 @@ sl_ssl_server(sl_conf_t *cf, sl_streaming_core_srv_conf_t *cscf,
 }
 
 
+/*
+ * The certificates and their keys; encrypted keys open with a password
+ * of ssl_password_file, read here (so again at every reload) and wiped
+ * once the keys are loaded.
+ */
+static sl_int_t
+sl_ssl_keys(sl_conf_t *cf, sl_ssl_t *ssl, sl_ssl_value_t *cert,
+    sl_ssl_value_t *key, sl_uint_t n, sl_array_t *password_file)
+{
+    u_char          *buf;
+    size_t           len;
+    sl_int_t         rc;
+    sl_str_t         passwords;
+    sl_uint_t        i;
+    sl_ssl_value_t  *pf;
+    u_char           err[SL_MAX_ERROR_STR];
+
+    pf = password_file ? password_file->elts : NULL;
+    buf = NULL;
+    len = 0;
+
+    if (pf
+        && sl_read_whole_file(&pf->value, SL_SSL_MAX_PASSWORD_FILE,
+                              "password file", &buf, &len, err, sizeof(err))
+           != SL_OK)
+    {
+        return sl_ssl_failed(cf, err, pf);
+    }
+
+    passwords.data = buf;
+    passwords.len = len;
+
+    rc = SL_OK;
+
+    for (i = 0; i < n; i++) {
+        if (sl_ssl_certificate(ssl, (char *) cert[i].value.data, err,
+                               sizeof(err))
+            != SL_OK)
+        {
+            rc = sl_ssl_failed(cf, err, &cert[i]);
+            break;
+        }
+
+        if (sl_ssl_certificate_key(ssl, (char *) key[i].value.data,
+                                   pf ? &passwords : NULL, err, sizeof(err))
+            != SL_OK)
+        {
+            rc = sl_ssl_failed(cf, err, &key[i]);
+            break;
+        }
+    }
+
+    if (buf) {
+        explicit_bzero(buf, len);
+        sl_free(buf);
+    }
+
+    return rc;
+}
+
+
 static sl_int_t
 sl_ssl_failed(sl_conf_t *cf, const u_char *err, const sl_ssl_value_t *where)
 {
@@ -262,7 +328,8 @@ sl_ssl_failed(sl_conf_t *cf, const u_char *err, const sl_ssl_value_t *where)
 
 /*
  * ssl_certificate FILE; ssl_certificate_key FILE; (repeatable, in pairs:
- * an RSA and an ECDSA certificate, say) and ssl_ciphers LIST; (once).
+ * an RSA and an ECDSA certificate, say), ssl_ciphers LIST; and
+ * ssl_password_file FILE; (once each).
  */
 static char *
 sl_ssl_value(sl_conf_t *cf, sl_command_t *cmd, void *conf)
@@ -274,7 +341,9 @@ sl_ssl_value(sl_conf_t *cf, sl_command_t *cmd, void *conf)
     a = (sl_array_t **) ((char *) conf + cmd->offset);
     value = cf->args->elts;
 
-    if (*a && cmd->offset == offsetof(sl_ssl_srv_conf_t, ciphers)) {
+    if (*a && (cmd->offset == offsetof(sl_ssl_srv_conf_t, ciphers)
+               || cmd->offset == offsetof(sl_ssl_srv_conf_t, password_file)))
+    {
         return "is duplicate";
     }
 
@@ -369,6 +438,10 @@ sl_ssl_merge_srv_conf(sl_conf_t *cf sl_unused, void *parent, void *child)
 
     if (conf->ciphers == NULL) {
         conf->ciphers = prev->ciphers;
+    }
+
+    if (conf->password_file == NULL) {
+        conf->password_file = prev->password_file;
     }
 
     sl_conf_merge_uint_value(conf->protocols, prev->protocols,

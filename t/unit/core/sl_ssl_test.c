@@ -178,7 +178,8 @@ t_server(sl_ssl_t *ssl, sl_pool_t *pool, t_files_t *tf, sl_uint_t protocols,
                     == SL_OK);
     CU_ASSERT_FATAL(sl_ssl_certificate(ssl, tf->cert, err, sizeof(err))
                     == SL_OK);
-    CU_ASSERT_FATAL(sl_ssl_certificate_key(ssl, tf->key, err, sizeof(err))
+    CU_ASSERT_FATAL(sl_ssl_certificate_key(ssl, tf->key, NULL, err,
+                                           sizeof(err))
                     == SL_OK);
     CU_ASSERT_FATAL(sl_ssl_session_tickets(ssl, tickets, err, sizeof(err))
                     == SL_OK);
@@ -506,10 +507,39 @@ t_key_refused(sl_pool_t *pool, const char *cert, const char *key,
     CU_ASSERT_EQUAL(sl_ssl_certificate(&ssl, cert, err, sizeof(err)), SL_OK);
 
     err[0] = '\0';
-    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, key, err, sizeof(err)),
+    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, key, NULL, err, sizeof(err)),
                     SL_ERROR);
     CU_ASSERT(t_has(err, key));
     CU_ASSERT(t_has(err, why));
+}
+
+
+/* tf's encrypted key (password "secret") with the password file text */
+static void
+t_key_password(sl_pool_t *pool, t_files_t *tf, const char *text,
+    sl_int_t rc, const char *why)
+{
+    u_char    err[T_ERRLEN];
+    sl_str_t  passwords;
+    sl_ssl_t  ssl;
+
+    sl_memzero(&ssl, sizeof(sl_ssl_t));
+    CU_ASSERT_EQUAL(sl_ssl_create(&ssl, SL_SSL_DEFAULT_PROTOCOLS, pool, err,
+                                  sizeof(err)), SL_OK);
+    CU_ASSERT_EQUAL(sl_ssl_certificate(&ssl, tf->cert, err, sizeof(err)),
+                    SL_OK);
+
+    passwords.data = (u_char *) text;
+    passwords.len = strlen(text);
+
+    err[0] = '\0';
+    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, tf->secret, &passwords, err,
+                                           sizeof(err)), rc);
+
+    if (why) {
+        CU_ASSERT(t_has(err, tf->secret));
+        CU_ASSERT(t_has(err, why));
+    }
 }
 
 
@@ -550,14 +580,15 @@ test_config_errors(void)
     CU_ASSERT_EQUAL(sl_ssl_certificate(&ssl, tf.cert, err, sizeof(err)),
                     SL_OK);
     err[0] = '\0';
-    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, tf.missing, err,
+    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, tf.missing, NULL, err,
                                            sizeof(err)), SL_ERROR);
     CU_ASSERT(t_has(err, "cannot load certificate key \""));
     CU_ASSERT(t_has(err, tf.missing));
 
     /* a file that holds no key is not called a mismatch */
     err[0] = '\0';
-    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, tf.cert, err, sizeof(err)),
+    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, tf.cert, NULL, err,
+                                           sizeof(err)),
                     SL_ERROR);
     CU_ASSERT(t_has(err, "cannot load certificate key \""));
     CU_ASSERT(t_has(err, tf.cert));
@@ -571,7 +602,19 @@ test_config_errors(void)
                   "\" is not the key of the certificate before it");
 
     /* an encrypted key fails at once: no passphrase prompt */
-    t_key_refused(pool, tf.cert, tf.secret, "cannot load certificate key \"");
+    t_key_refused(pool, tf.cert, tf.secret,
+                  "\" is encrypted and there is no \"ssl_password_file\"");
+
+    /* with a password file: every line tried, CR LF and empty lines
+       fine; none right, or none at all, names the file's directive */
+    t_key_password(pool, &tf, "secret\n", SL_OK, NULL);
+    t_key_password(pool, &tf, "wrong\r\n\nalso wrong\nsecret\r\nlast",
+                   SL_OK, NULL);
+    t_key_password(pool, &tf, "secret", SL_OK, NULL);
+    t_key_password(pool, &tf, "wrong\nsecret \nsecre\n", SL_ERROR,
+                   "with any of the 3 passwords of \"ssl_password_file\"");
+    t_key_password(pool, &tf, "\r\n\n", SL_ERROR,
+                   "no password in the \"ssl_password_file\"");
 
     /* the right pair */
     sl_memzero(&ssl, sizeof(sl_ssl_t));
@@ -579,7 +622,8 @@ test_config_errors(void)
                                   sizeof(err)), SL_OK);
     CU_ASSERT_EQUAL(sl_ssl_certificate(&ssl, tf.cert, err, sizeof(err)),
                     SL_OK);
-    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, tf.key, err, sizeof(err)),
+    CU_ASSERT_EQUAL(sl_ssl_certificate_key(&ssl, tf.key, NULL, err,
+                                           sizeof(err)),
                     SL_OK);
 
     /* cipher lists */
