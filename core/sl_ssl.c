@@ -42,6 +42,7 @@ struct sl_ssl_connection_s {
     u_char               *out;          /* taken, not yet written */
     size_t                out_pos;
     size_t                out_last;
+    size_t                out_size;     /* ssl_buffer_size: a record */
     unsigned              handshaked:1;
     unsigned              failed:1;     /* no close_notify, no more I/O */
     unsigned              read_blocked:1;  /* SSL_read() wants to write */
@@ -543,6 +544,7 @@ sl_ssl_accept(sl_connection_t *c, sl_ssl_t *ssl)
     }
 
     c->ssl = sc;
+    sc->out_size = ssl->buffer_size ? ssl->buffer_size : SL_SSL_RECORD;
 
     sc->connection = SSL_new(ssl->ctx);
 
@@ -662,6 +664,7 @@ sl_ssl_connect(sl_connection_t *c, sl_ssl_t *ssl, const char *host)
     }
 
     c->ssl = sc;
+    sc->out_size = ssl->buffer_size ? ssl->buffer_size : SL_SSL_RECORD;
 
     sc->connection = SSL_new(ssl->ctx);
 
@@ -813,7 +816,7 @@ sl_ssl_writev(sl_connection_t *c, const struct iovec *iov, int n)
     }
 
     if (sc->out == NULL) {
-        sc->out = sl_alloc(SL_SSL_RECORD, c->log);
+        sc->out = sl_alloc(sc->out_size, c->log);
         if (sc->out == NULL) {
             return SL_ERROR;
         }
@@ -826,8 +829,8 @@ sl_ssl_writev(sl_connection_t *c, const struct iovec *iov, int n)
     while (i < n) {
 
         /* one record's worth, across iovecs */
-        while (i < n && sc->out_last < SL_SSL_RECORD) {
-            k = sl_min(iov[i].iov_len - skip, SL_SSL_RECORD - sc->out_last);
+        while (i < n && sc->out_last < sc->out_size) {
+            k = sl_min(iov[i].iov_len - skip, sc->out_size - sc->out_last);
 
             sl_memcpy(sc->out + sc->out_last,
                       (u_char *) iov[i].iov_base + skip, k);

@@ -30,6 +30,8 @@ typedef struct sl_ssl_connection_s  sl_ssl_connection_t;
 struct sl_ssl_s {
     void                      *ctx;           /* SSL_CTX */
     sl_msec_t                  handshake_timeout;
+    size_t                     buffer_size;   /* bytes gathered into one
+                                                 record; 0: SL_SSL_RECORD */
 };
 
 

@@ -333,6 +333,18 @@ streaming {
 EOF
         qr/invalid value "SSLv3" in "ssl_protocols"/, 'bad.conf', 3],
 
+    ['TLS buffer size out of bounds', { 'bad.conf' => <<'EOF' },
+events { }
+streaming {
+    ssl_buffer_size 4k;
+    server {
+        ssl_buffer_size 32k;
+    }
+}
+EOF
+        qr/"32k" in "ssl_buffer_size" directive, it must be between 512 and 16k/,
+        'bad.conf', 5],
+
     ['Basic cache time out of bounds', { 'bad.conf' => <<'EOF' },
 events { }
 streaming {

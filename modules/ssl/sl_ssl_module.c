@@ -31,6 +31,7 @@ typedef struct {
     sl_uint_t                 protocols;
     sl_int_t                  session_tickets;
     sl_msec_t                 handshake_timeout;
+    size_t                    buffer_size;
 } sl_ssl_srv_conf_t;
 
 
@@ -62,6 +63,10 @@ static sl_conf_bitmask_t  sl_ssl_protocol_names[] = {
 
 static sl_conf_num_bounds_t  sl_ssl_handshake_timeout_bounds = {
     sl_conf_check_num_bounds, 100, 600000
+};
+
+static sl_conf_num_bounds_t  sl_ssl_buffer_size_bounds = {
+    sl_conf_check_num_bounds, 512, SL_SSL_RECORD
 };
 
 
@@ -119,6 +124,13 @@ static sl_command_t  sl_ssl_commands[] = {
       SL_STREAMING_SRV_CONF_OFFSET,
       offsetof(sl_ssl_srv_conf_t, handshake_timeout),
       &sl_ssl_handshake_timeout_bounds, NULL },
+
+    { sl_string("ssl_buffer_size"),
+      SL_STREAMING_MAIN_CONF | SL_STREAMING_SRV_CONF | SL_CONF_TAKE1,
+      sl_conf_set_size_slot,
+      SL_STREAMING_SRV_CONF_OFFSET,
+      offsetof(sl_ssl_srv_conf_t, buffer_size),
+      &sl_ssl_buffer_size_bounds, NULL },
 
       sl_null_command
 };
@@ -220,6 +232,7 @@ sl_ssl_server(sl_conf_t *cf, sl_streaming_core_srv_conf_t *cscf,
     }
 
     ssl->handshake_timeout = sscf->handshake_timeout;
+    ssl->buffer_size = sscf->buffer_size;
 
     if (sl_ssl_create(ssl, sscf->protocols, cf->pool, err, sizeof(err))
         != SL_OK)
@@ -419,6 +432,7 @@ sl_ssl_create_srv_conf(sl_conf_t *cf)
     sscf->protocols = SL_CONF_UNSET_UINT;
     sscf->session_tickets = SL_CONF_UNSET;
     sscf->handshake_timeout = SL_CONF_UNSET_MSEC;
+    sscf->buffer_size = SL_CONF_UNSET_SIZE;
 
     return sscf;
 }
@@ -449,6 +463,8 @@ sl_ssl_merge_srv_conf(sl_conf_t *cf sl_unused, void *parent, void *child)
     sl_conf_merge_value(conf->session_tickets, prev->session_tickets, 1);
     sl_conf_merge_msec_value(conf->handshake_timeout, prev->handshake_timeout,
                              10000);
+    sl_conf_merge_size_value(conf->buffer_size, prev->buffer_size,
+                             SL_SSL_RECORD);
 
     return SL_CONF_OK;
 }

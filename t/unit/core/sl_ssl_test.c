@@ -1163,6 +1163,7 @@ test_writev(void)
 /*
  * 400 iovecs of 100 bytes in one sl_writev(): three records of 16384,
  * 16384 and 7232 bytes, not 400; an sl_send() afterwards is a record.
+ * With ssl_buffer_size 4k, ten records of at most 4096 bytes.
  */
 static void
 test_writev_records(void)
@@ -1243,6 +1244,29 @@ test_writev_records(void)
     CU_ASSERT_NSTRING_EQUAL(got, "hello", 5);
     CU_ASSERT_EQUAL(rec.n, 1);
     CU_ASSERT_EQUAL(rec.bytes, 5 + T_TLS13_OVERHEAD);
+
+    t_close(t);
+
+    /* ssl_buffer_size 4k: records of 4096 bytes, ten of them */
+    ssl.buffer_size = 4096;
+
+    t = t_open(&ssl, cctx, 0);
+    SSL_set_msg_callback(t->client, t_record);
+    SSL_set_msg_callback_arg(t->client, &rec);
+    CU_ASSERT_FATAL(t_handshake(t, NULL) == 1);
+
+    sl_memzero(&rec, sizeof(t_records_t));
+    got_len = 0;
+
+    t->wev.ready = 1;
+    CU_ASSERT_EQUAL(sl_writev(&t->c, iov, 400), 40000);
+    e = t_client_read(t->client, got, sizeof(got), &got_len);
+    CU_ASSERT_EQUAL(e, SSL_ERROR_WANT_READ);
+    CU_ASSERT_EQUAL(got_len, 40000);
+    CU_ASSERT(got_len == 40000 && memcmp(got + 39900, src + 399 * 128, 100)
+                                  == 0);
+    CU_ASSERT_EQUAL(rec.n, 10);
+    CU_ASSERT_EQUAL(rec.bytes, 40000 + 10 * T_TLS13_OVERHEAD);
 
     t_close(t);
 
