@@ -49,6 +49,10 @@ typedef struct {
     sl_live_shm_track_t  tracks[SL_MEDIA_MAX_TRACKS];
     uint32_t             title_len;
     u_char               title[SL_LIVE_TITLE_MAX];
+
+    /* written by the writer only, taken by the next one after it */
+    uint32_t             resume_len;
+    u_char               resume[SL_LIVE_RESUME_MAX];
 } sl_live_shm_t;
 
 
@@ -502,6 +506,60 @@ sl_live_write(sl_live_writer_t *w, const sl_media_unit_t *mu)
     }
 
     return SL_OK;
+}
+
+
+/*
+ * The resume note is plain memory: the writer's token orders it.  The
+ * note is written before unpublish() gives the token up (a sequentially
+ * consistent exchange), and read after publish() took it (an acquire
+ * load and exchange), so the next writer sees it whole.
+ */
+void
+sl_live_set_resume(sl_live_writer_t *w, const void *data, size_t len)
+{
+    sl_live_shm_t  *sh;
+
+    sh = w->live->shm;
+
+    if (w->token == 0
+        || atomic_load_explicit(&sh->writer, memory_order_relaxed)
+           != w->token
+        || len > SL_LIVE_RESUME_MAX)
+    {
+        return;
+    }
+
+    sl_memcpy(sh->resume, data, len);
+    sh->resume_len = (uint32_t) len;
+}
+
+
+size_t
+sl_live_take_resume(sl_live_writer_t *w, void *buf, size_t size)
+{
+    size_t          len;
+    sl_live_shm_t  *sh;
+
+    sh = w->live->shm;
+
+    if (w->token == 0
+        || atomic_load_explicit(&sh->writer, memory_order_relaxed)
+           != w->token)
+    {
+        return 0;
+    }
+
+    len = sh->resume_len;
+    sh->resume_len = 0;
+
+    if (len == 0 || len > size) {
+        return 0;
+    }
+
+    sl_memcpy(buf, sh->resume, len);
+
+    return len;
 }
 
 

@@ -29,6 +29,7 @@
 
 #define SL_LIVE_CONFIG_MAX    512         /* avcC / AudioSpecificConfig */
 #define SL_LIVE_TITLE_MAX     255
+#define SL_LIVE_RESUME_MAX    64          /* a source's resume note */
 #define SL_LIVE_TICK          10          /* ms between feed turns */
 #define SL_LIVE_MAX_BUCKETS   32
 
@@ -141,6 +142,16 @@ void sl_live_set_title(sl_live_writer_t *w, const sl_str_t *title);
 sl_int_t sl_live_write(sl_live_writer_t *w, const sl_media_unit_t *mu);
 /* the source left: listeners wait source_timeout for the next */
 void sl_live_unpublish(sl_live_writer_t *w);
+/*
+ * A note for the point's next writer, opaque here: a playlist player
+ * leaving with its worker (a reload) says where it stands, and the new
+ * worker's player goes on from there.  Only the current writer sets one
+ * (up to SL_LIVE_RESUME_MAX bytes; a later one replaces it); the next
+ * writer takes it once, after publish(): its length, 0 when there is
+ * none or it is longer than size.
+ */
+void sl_live_set_resume(sl_live_writer_t *w, const void *data, size_t len);
+size_t sl_live_take_resume(sl_live_writer_t *w, void *buf, size_t size);
 
 
 /* readers: sinks and subscribers in this worker's feed */

@@ -9,7 +9,11 @@
  * the file's name; for a URL without a title, the upstream's titles)
  * becomes the stream title.  The player runs in one worker; after a
  * reload the new worker's player takes over once the old one has let
- * go.
+ * go, from where the old one stood: it leaves a note in the point's
+ * zone (the entry, how far into it, the stream's clock), which the new
+ * one follows if the playlist is the same one (a fingerprint of its
+ * entries), so that listeners hear the station go on rather than start
+ * again.
  */
 
 #include <sl_config.h>
@@ -22,8 +26,9 @@
 
 #define SL_PLAYER_TICK        20          /* ms */
 #define SL_PLAYER_AHEAD       200         /* ms of media written ahead */
-#define SL_PLAYER_RETRY       1000        /* ms between claims of a busy
-                                             point */
+#define SL_PLAYER_RETRY       100         /* ms between claims of a busy
+                                             point (a reload's new player
+                                             waits for the old one) */
 #define SL_PLAYER_BACKOFF     5000        /* after as many entries in a
                                              row as the list has played
                                              nothing */
@@ -61,6 +66,15 @@ struct sl_pp_player_s {
                                       [SL_LIVE_CONFIG_MAX];
     sl_uint_t                   ntracks;
 
+    sl_playlist_pos_t           entry_pos;    /* pos before the entry */
+    int64_t                     entry_offset; /* ms of it played before
+                                                 (by the player of before
+                                                 a reload) */
+    sl_msec_t                   entry_duration;  /* ms left to play of
+                                                    it; 0: to its end */
+    uint64_t                    fingerprint;  /* the playlist's */
+    unsigned                    claimed:1;    /* the point, once */
+
     sl_msec_t                   entry_wall;   /* when its start is due */
     sl_msec_t                   due;          /* when the next one's is */
     int64_t                     entry_start;  /* its first media ms */
@@ -71,7 +85,22 @@ struct sl_pp_player_s {
 };
 
 
+/* where a player stood, for the next one (sl_live_set_resume()) */
+typedef struct {
+    uint64_t                    fingerprint;
+    uint64_t                    pass;
+    uint64_t                    index;        /* pos before the entry */
+    int64_t                     offset;       /* ms of it played */
+    int64_t                     base;         /* stream ms written */
+    uint64_t                    due;          /* sl_current_msec when the
+                                                 next stream ms is due */
+} sl_pp_player_note_t;
+
+
 static void sl_pp_player_tick(sl_event_t *ev);
+static void sl_pp_player_leave(sl_pp_player_t *pp);
+static void sl_pp_player_resume(sl_pp_player_t *pp);
+static uint64_t sl_pp_player_fingerprint(const sl_playlist_t *pl);
 static sl_int_t sl_pp_player_open(sl_pp_player_t *pp);
 static sl_int_t sl_pp_player_open_file(sl_pp_player_t *pp,
     const sl_playlist_entry_t *e);
@@ -81,6 +110,8 @@ static void sl_pp_player_title(sl_pp_player_t *pp,
     const sl_playlist_entry_t *e);
 static sl_int_t sl_pp_player_set_tracks(sl_pp_player_t *pp,
     const sl_media_track_t *tracks, sl_uint_t n, const char *format);
+static void sl_pp_player_keep_tracks(sl_pp_player_t *pp,
+    const sl_media_track_t *tracks, sl_uint_t n);
 static sl_uint_t sl_pp_player_same_tracks(sl_pp_player_t *pp,
     const sl_media_track_t *tracks, sl_uint_t n);
 static sl_int_t sl_pp_player_write(sl_pp_player_t *pp,
@@ -204,6 +235,7 @@ sl_pp_player_start(sl_cycle_t *cycle, sl_live_t *lv,
     pp->pl = pc->pl;
 
     pp->mf.fd = SL_INVALID_FILE;
+    pp->fingerprint = sl_pp_player_fingerprint(pp->pl);
 
     pp->tick.handler = sl_pp_player_tick;
     pp->tick.data = pp;
@@ -224,14 +256,139 @@ sl_pp_player_start(sl_cycle_t *cycle, sl_live_t *lv,
 void
 sl_pp_player_stop(sl_pp_player_t *pp)
 {
-    sl_pp_player_close(pp);
-    sl_live_unpublish(&pp->writer);
+    sl_pp_player_leave(pp);
 
     if (pp->tick.timer_set) {
         sl_event_del_timer(&pp->tick);
     }
 
     sl_destroy_pool(pp->pool);
+}
+
+
+/*
+ * The player lets the point go, with a note of where it stands for the
+ * next player (the new worker's, after a reload): the entry under way
+ * (or the next one), how much of it was written, and the stream's clock.
+ */
+static void
+sl_pp_player_leave(sl_pp_player_t *pp)
+{
+    sl_pp_player_note_t  note;
+
+    if (pp->writer.token) {
+        sl_memzero(&note, sizeof(sl_pp_player_note_t));
+        note.fingerprint = pp->fingerprint;
+
+        if (pp->entry) {
+            note.pass = pp->entry_pos.pass;
+            note.index = pp->entry_pos.index;
+            note.offset = pp->entry_offset + pp->played;
+            note.base = pp->base + pp->played;
+            note.due = pp->entry_wall + pp->played;
+
+        } else {
+            note.pass = pp->pos.pass;
+            note.index = pp->pos.index;
+            note.base = pp->base;
+            note.due = pp->due;
+        }
+
+        sl_live_set_resume(&pp->writer, &note, sizeof(sl_pp_player_note_t));
+    }
+
+    sl_pp_player_close(pp);
+    sl_live_unpublish(&pp->writer);
+}
+
+
+/*
+ * The first time the player has the point: a note from the player of
+ * before (the same playlist) puts it where that one stood, on the same
+ * clock and with the stream's tracks as its own, so that listeners keep
+ * their sessions and hear the entry go on.  A changed playlist starts
+ * from its top.
+ */
+static void
+sl_pp_player_resume(sl_pp_player_t *pp)
+{
+    sl_live_desc_t       desc;
+    sl_pp_player_note_t  note;
+
+    if (sl_live_take_resume(&pp->writer, &note, sizeof(sl_pp_player_note_t))
+        != sizeof(sl_pp_player_note_t))
+    {
+        return;
+    }
+
+    if (note.fingerprint != pp->fingerprint) {
+        sl_log_error(SL_LOG_NOTICE, pp->log, 0,
+                     "playlist \"%.*s\" changed: \"%.*s\" plays it from "
+                     "the top", SL_STR_ARG(&pp->pl->name),
+                     SL_STR_ARG(&pp->live->name));
+        return;
+    }
+
+    pp->pos.pass = (sl_uint_t) note.pass;
+    pp->pos.index = (sl_uint_t) note.index;
+    pp->entry_offset = sl_max(note.offset, 0);
+    pp->base = sl_max(note.base, 0);
+
+    /* a note of a clock gone wrong is not waited for */
+    pp->due = note.due < sl_current_msec + 10000 ? note.due : sl_current_msec;
+
+    if (sl_live_describe(pp->live, &desc) == SL_OK) {
+        sl_pp_player_keep_tracks(pp, desc.tracks, desc.ntracks);
+    }
+
+    sl_log_error(SL_LOG_NOTICE, pp->log, 0,
+                 "\"%.*s\" goes on with playlist \"%.*s\" where the player "
+                 "before left it, %lld ms into an entry",
+                 SL_STR_ARG(&pp->live->name), SL_STR_ARG(&pp->pl->name),
+                 (long long) pp->entry_offset);
+}
+
+
+/*
+ * FNV-1a over what decides the play order and the media: each entry's
+ * location, start and duration, the wrapper, the passes (not titles).
+ */
+static uint64_t
+sl_pp_player_fingerprint(const sl_playlist_t *pl)
+{
+    uint64_t                    h, v[4];
+    sl_uint_t                   i;
+    const u_char               *p, *end;
+    const sl_playlist_entry_t  *e;
+
+    h = 0xcbf29ce484222325ULL;
+
+    for (i = 0; i <= pl->nentries; i++) {
+        e = i < pl->nentries ? &pl->entries[i] : pl->wrapper;
+
+        sl_memzero(v, sizeof(v));
+        v[0] = pl->passes;
+
+        if (e) {
+            v[1] = e->start;
+            v[2] = e->duration;
+            v[3] = e->wrapper;
+
+            /* the location with its NUL, so "a" "bc" differs from "ab" "c" */
+            p = e->url_or_path.data;
+            end = p + e->url_or_path.len + 1;
+
+            for ( /* void */ ; p < end; p++) {
+                h = (h ^ *p) * 0x100000001b3ULL;
+            }
+        }
+
+        for (p = (u_char *) v, end = p + sizeof(v); p < end; p++) {
+            h = (h ^ *p) * 0x100000001b3ULL;
+        }
+    }
+
+    return h;
 }
 
 
@@ -248,8 +405,7 @@ sl_pp_player_tick(sl_event_t *ev)
 
     /* a worker that is going lets the new one take the stream */
     if (sl_exiting || sl_quit || sl_terminate) {
-        sl_pp_player_close(pp);
-        sl_live_unpublish(&pp->writer);
+        sl_pp_player_leave(pp);
         return;
     }
 
@@ -265,6 +421,11 @@ sl_pp_player_tick(sl_event_t *ev)
         }
 
         pp->described = 0;
+
+        if (!pp->claimed) {
+            pp->claimed = 1;
+            sl_pp_player_resume(pp);
+        }
     }
 
     for (n = 0; n < 10000; n++) {
@@ -327,7 +488,7 @@ sl_pp_player_tick(sl_event_t *ev)
         tr = &pp->mf.tracks[pp->next.track];
         t = sl_media_to_msec(pp->next.dts, tr->timescale) - pp->entry_start;
 
-        if (pp->entry->duration && t >= (int64_t) pp->entry->duration) {
+        if (pp->entry_duration && t >= (int64_t) pp->entry_duration) {
             sl_pp_player_close(pp);
             continue;
         }
@@ -367,17 +528,28 @@ sl_pp_player_open(sl_pp_player_t *pp)
         return SL_AGAIN;
     }
 
+    pp->entry_pos = pp->pos;
+
     rc = sl_playlist_next(pp->pl, &pp->pos, &e);
 
     if (rc != SL_OK) {
         return SL_DONE;
     }
 
+    /* an entry the player of before a reload left part-played */
+    if (e->duration && pp->entry_offset >= (int64_t) e->duration) {
+        pp->entry_offset = 0;
+        return SL_DECLINED;
+    }
+
+    pp->entry_duration = e->duration ? e->duration - pp->entry_offset : 0;
+
     rc = e->is_url ? sl_pp_player_open_url(pp, e)
                    : sl_pp_player_open_file(pp, e);
 
     if (rc != SL_OK) {
         pp->unplayed += !e->wrapper;
+        pp->entry_offset = 0;
         return SL_DECLINED;
     }
 
@@ -399,6 +571,7 @@ sl_pp_player_open(sl_pp_player_t *pp)
 static sl_int_t
 sl_pp_player_open_file(sl_pp_player_t *pp, const sl_playlist_entry_t *e)
 {
+    int64_t       start;
     sl_fd_t       fd;
     sl_int_t      rc;
     sl_str_t      path;
@@ -434,8 +607,10 @@ sl_pp_player_open_file(sl_pp_player_t *pp, const sl_playlist_entry_t *e)
 
     rc = sl_media_open(&pp->mf, &path);
 
-    if (rc == SL_OK && e->start
-        && pp->mf.format->seek(&pp->mf, (int64_t) e->start) != SL_OK)
+    start = (int64_t) e->start + pp->entry_offset;
+
+    if (rc == SL_OK && start
+        && pp->mf.format->seek(&pp->mf, start) != SL_OK)
     {
         rc = SL_ERROR;
     }
@@ -525,8 +700,6 @@ static sl_int_t
 sl_pp_player_set_tracks(sl_pp_player_t *pp, const sl_media_track_t *tracks,
     sl_uint_t n, const char *format)
 {
-    sl_uint_t  i;
-
     if (pp->described && sl_pp_player_same_tracks(pp, tracks, n)) {
         return SL_OK;
     }
@@ -536,20 +709,32 @@ sl_pp_player_set_tracks(sl_pp_player_t *pp, const sl_media_track_t *tracks,
         return SL_ERROR;
     }
 
+    sl_pp_player_keep_tracks(pp, tracks, n);
+
+    return SL_OK;
+}
+
+
+/* what listeners were told: n tracks (at most SL_MEDIA_MAX_TRACKS) */
+static void
+sl_pp_player_keep_tracks(sl_pp_player_t *pp, const sl_media_track_t *tracks,
+    sl_uint_t n)
+{
+    sl_uint_t  i;
+
     for (i = 0; i < n; i++) {
         pp->tracks[i] = tracks[i];
         pp->tracks[i].config = pp->config[i];
         pp->tracks[i].rtp = NULL;
 
         if (tracks[i].config_len) {
-            sl_memcpy(pp->config[i], tracks[i].config, tracks[i].config_len);
+            sl_memcpy(pp->config[i], tracks[i].config,
+                      sl_min(tracks[i].config_len, SL_LIVE_CONFIG_MAX));
         }
     }
 
     pp->ntracks = n;
     pp->described = 1;
-
-    return SL_OK;
 }
 
 
@@ -631,7 +816,7 @@ sl_pp_player_relay_over(sl_pp_player_t *pp)
     now = (int64_t) sl_current_msec - (int64_t) pp->entry_wall;
 
     if (!pp->relay_ended
-        && (e->duration == 0 || now < (int64_t) e->duration))
+        && (pp->entry_duration == 0 || now < (int64_t) pp->entry_duration))
     {
         return 0;
     }
@@ -705,7 +890,7 @@ sl_pp_player_relay_unit(void *data, const sl_media_unit_t *mu)
         return SL_OK;
     }
 
-    if (pp->entry->duration && t >= (int64_t) pp->entry->duration) {
+    if (pp->entry_duration && t >= (int64_t) pp->entry_duration) {
         pp->relay_ended = 1;
         return SL_OK;
     }
@@ -734,6 +919,7 @@ sl_pp_player_close(sl_pp_player_t *pp)
 
     pp->base += pp->played;
     pp->due = pp->entry_wall + pp->played;
+    pp->entry_offset = 0;
 
     if (pp->played) {
         pp->unplayed = 0;

@@ -1,11 +1,11 @@
 /*
  * Unit tests for live streams: one writer at a time (busy, takeover, a
- * dead writer replaced), the description and title through the shared
- * header, the source timeout, and the feed: subscribers sharing a sink's
- * bytes, starting at a join point (with the burst), waiting for one,
- * skipping ahead when slow, dropped after their send timeout, ended when
- * the source is gone.  The feed's ticks run from the timer heap with a
- * hand-moved clock.
+ * dead writer replaced), the description, title and resume note through
+ * the shared header, the source timeout, and the feed: subscribers
+ * sharing a sink's bytes, starting at a join point (with the burst),
+ * waiting for one, skipping ahead when slow, dropped after their send
+ * timeout, ended when the source is gone.  The feed's ticks run from the
+ * timer heap with a hand-moved clock.
  */
 
 #include <sl_config.h>
@@ -245,10 +245,34 @@ test_writers(void)
         CU_ASSERT_EQUAL(sl_live_write(&b, &mu), SL_DECLINED);
     }
 
+    /* a note for the next writer: only the writer's counts */
+    sl_live_set_resume(&a, "not the writer", 14);
+    sl_live_set_resume(&b, "first", 5);
+    sl_live_set_resume(&b, "where b stood", 13);
+
     /* the source leaves: waiting for source_timeout, then off */
     sl_live_unpublish(&b);
     CU_ASSERT_EQUAL(sl_live_state(lv), SL_LIVE_WAITING);
-    CU_ASSERT_EQUAL(sl_live_publish(lv, &c, 0, sl_unit_log()), SL_OK);
+
+    /* a writer that is not one takes nothing; the next one takes the
+       note once */
+    {
+        u_char  note[SL_LIVE_RESUME_MAX];
+
+        CU_ASSERT_EQUAL(sl_live_take_resume(&b, note, sizeof(note)), 0);
+        CU_ASSERT_EQUAL(sl_live_publish(lv, &c, 0, sl_unit_log()), SL_OK);
+        CU_ASSERT_EQUAL(sl_live_take_resume(&c, note, sizeof(note)), 13);
+        CU_ASSERT(memcmp(note, "where b stood", 13) == 0);
+        CU_ASSERT_EQUAL(sl_live_take_resume(&c, note, sizeof(note)), 0);
+
+        /* too long for the zone, or for the taker's buffer */
+        sl_memzero(note, sizeof(note));
+        sl_live_set_resume(&c, note, SL_LIVE_RESUME_MAX + 1);
+        CU_ASSERT_EQUAL(sl_live_take_resume(&c, note, sizeof(note)), 0);
+        sl_live_set_resume(&c, "twelve bytes", 12);
+        CU_ASSERT_EQUAL(sl_live_take_resume(&c, note, 11), 0);
+    }
+
     sl_live_unpublish(&c);
     sl_current_msec += 3001;
     CU_ASSERT_EQUAL(sl_live_state(lv), SL_LIVE_OFF);
