@@ -196,6 +196,8 @@ sl_int_t sl_rtsp_live_media(sl_rtsp_connection_t *rc, sl_live_t *lv,
     sl_media_file_t *mf);
 void sl_rtsp_live_play(sl_rtsp_connection_t *rc, sl_rtsp_session_t *s);
 void sl_rtsp_live_stop(sl_rtsp_session_t *s);
+/* the stream's media time now, ms (for sender reports) */
+int64_t sl_rtsp_live_clock(sl_rtsp_session_t *s);
 
 /* sl_sdp.c */
 uint8_t sl_sdp_payload_type(const sl_rtp_payload_t *pl, sl_uint_t n);

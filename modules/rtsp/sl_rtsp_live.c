@@ -27,10 +27,15 @@ typedef struct {
     sl_int_t                 video;         /* whose keyframes join */
     sl_rtp_out_t            *out;
 
-    /* at the last join point: each track's next seq, the join's rtptime */
+    /* at the last join point: each track's next seq and its RTP time of
+       the join's instant (the same media time for every track) */
     uint16_t                 join_seq[SL_MEDIA_MAX_TRACKS];
-    uint32_t                 join_ts;
+    uint32_t                 join_ts[SL_MEDIA_MAX_TRACKS];
     sl_int_t                 join_track;
+
+    /* the stream's clock: the latest media ms converted, and when */
+    int64_t                  clock_ms;
+    sl_msec_t                clock_wall;
 } sl_rtsp_live_sink_t;
 
 
@@ -39,6 +44,7 @@ static sl_int_t sl_rtsp_live_sink_init(sl_live_sink_t *sk,
 static sl_int_t sl_rtsp_live_convert(sl_live_sink_t *sk,
     const sl_ring_unit_t *u);
 static sl_int_t sl_rtsp_live_send(sl_live_sub_t *sub);
+static void sl_rtsp_live_report(sl_rtsp_session_t *s);
 static sl_int_t sl_rtsp_live_send_tcp(sl_rtsp_session_t *s);
 static sl_int_t sl_rtsp_live_send_udp(sl_rtsp_session_t *s);
 static void sl_rtsp_live_end(sl_live_sub_t *sub, sl_live_end_e why);
@@ -177,8 +183,11 @@ sl_rtsp_live_play(sl_rtsp_connection_t *rc, sl_rtsp_session_t *s)
                         (unsigned) (s->sub.waiting ? ls->rtp[i].seq
                                                    : ls->join_seq[i]));
 
-        if (!s->sub.waiting && ls->join_track == (sl_int_t) i) {
-            p = sl_slprintf(p, last, ";rtptime=%u", (unsigned) ls->join_ts);
+        /* every track's rtptime names the join's instant: players line
+           the tracks up from it (ffmpeg, GStreamer) */
+        if (!s->sub.waiting && ls->join_track != -1) {
+            p = sl_slprintf(p, last, ";rtptime=%u",
+                            (unsigned) ls->join_ts[i]);
         }
 
         first = 0;
@@ -208,6 +217,43 @@ sl_rtsp_live_play(sl_rtsp_connection_t *rc, sl_rtsp_session_t *s)
 }
 
 
+/*
+ * The stream's media time now: the latest unit converted, moved on by
+ * the time since.  Every track's report reads the same instant.
+ */
+int64_t
+sl_rtsp_live_clock(sl_rtsp_session_t *s)
+{
+    sl_rtsp_live_sink_t  *ls;
+
+    if (s->sub.sink == NULL) {
+        return 0;
+    }
+
+    ls = s->sub.sink->data;
+
+    return ls->clock_ms + (int64_t) (sl_current_msec - ls->clock_wall);
+}
+
+
+/* sender reports with the sink's counts (all its players share them) */
+static void
+sl_rtsp_live_report(sl_rtsp_session_t *s)
+{
+    sl_uint_t             i;
+    sl_rtsp_live_sink_t  *ls;
+
+    ls = s->sub.sink->data;
+
+    for (i = 0; i < SL_MEDIA_MAX_TRACKS; i++) {
+        s->streams[i].rtp.packets = ls->rtp[i].packets;
+        s->streams[i].rtp.octets = ls->rtp[i].octets;
+    }
+
+    sl_rtsp_send_rtcp(s, 0);
+}
+
+
 void
 sl_rtsp_live_stop(sl_rtsp_session_t *s)
 {
@@ -232,6 +278,20 @@ sl_rtsp_live_send(sl_live_sub_t *sub)
 
     if (rc->connection->close || rc->connection->destroyed) {
         return SL_ERROR;
+    }
+
+    /* sender reports, the first at once: the tracks' RTP times of one
+       instant, for players that line tracks up by RTCP (RFC 3550 §6.4.1) */
+    if (!sub->waiting
+        && (s->last_rtcp == 0
+            || sl_current_msec - s->last_rtcp >= SL_RTSP_RTCP_INTERVAL))
+    {
+        s->last_rtcp = sl_current_msec;
+        sl_rtsp_live_report(s);
+
+        if (rc->connection->destroyed) {
+            return SL_ERROR;
+        }
     }
 
     /* a frame cut by the last write, or RTCP, goes first */
@@ -563,6 +623,7 @@ sl_rtsp_live_sink_init(sl_live_sink_t *sk, const sl_live_desc_t *desc)
 static sl_int_t
 sl_rtsp_live_convert(sl_live_sink_t *sk, const sl_ring_unit_t *u)
 {
+    int64_t                 ms;
     u_char                  hdr[4];
     sl_int_t                rc;
     sl_uint_t               i, join;
@@ -597,15 +658,30 @@ sl_rtsp_live_convert(sl_live_sink_t *sk, const sl_ring_unit_t *u)
         return SL_ERROR;
     }
 
+    /*
+     * The clock runs on the latest presentation time (what H.264 and AAC
+     * packets carry; B-frames come before later ones), back with a
+     * source whose time starts again.
+     */
+    ms = sl_media_to_msec(mu.pts, desc->tracks[u->track].timescale);
+
+    if (ms > ls->clock_ms || ms < ls->clock_ms - 1000
+        || ls->clock_wall == 0)
+    {
+        ls->clock_ms = ms;
+        ls->clock_wall = sl_current_msec;
+    }
+
     if (join) {
         for (i = 0; i < SL_MEDIA_MAX_TRACKS; i++) {
             ls->join_seq[i] = ls->rtp[i].seq;
+            ls->join_ts[i] = sl_rtp_timestamp(&ls->rtp[i], ms, 1000);
         }
 
         ls->join_seq[u->track] = (uint16_t) (ls->rtp[u->track].seq
                                              - out->npkts);
-        ls->join_ts = sl_rtp_timestamp(&ls->rtp[u->track], u->dts,
-                                       desc->tracks[u->track].timescale);
+        ls->join_ts[u->track] = sl_rtp_timestamp(&ls->rtp[u->track], mu.pts,
+                                            desc->tracks[u->track].timescale);
         ls->join_track = (sl_int_t) u->track;
     }
 

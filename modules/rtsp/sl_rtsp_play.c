@@ -523,7 +523,9 @@ sl_rtsp_send_rtcp(sl_rtsp_session_t *s, sl_uint_t bye)
         }
 
         ts = (s->state == SL_RTSP_PLAYING)
-             ? sl_rtp_timestamp(&st->rtp, sl_rtsp_media_clock(s), 1000)
+             ? sl_rtp_timestamp(&st->rtp, s->live ? sl_rtsp_live_clock(s)
+                                                  : sl_rtsp_media_clock(s),
+                                1000)
              : st->rtp.last_ts;
 
         p = buf;

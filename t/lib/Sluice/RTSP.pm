@@ -185,7 +185,11 @@ sub _take_frame {
     # RTP sequence numbers per channel, when the caller asked for them
     push @{$self->{seq}{$ch}}, unpack('x2 n', $data)
         if $self->{keep_seq} && !($ch % 2) && $len >= 12;
+    # and their timestamps and SSRCs, with the time each arrived
+    push @{$self->{rtp}{$ch}}, [unpack('x4 N N', $data), time()]
+        if $self->{keep_rtp} && !($ch % 2) && $len >= 12;
     push @{$self->{rtcp}}, $data if $ch % 2;
+    push @{$self->{rtcp_at}}, time() if $ch % 2 && $self->{keep_rtp};
     return 1;
 }
 
