@@ -10,6 +10,7 @@
 static void sl_rtp_depack_compact(sl_rtp_depack_t *d);
 static sl_int_t sl_rtp_depack_sequence(sl_rtp_depack_t *d, uint16_t seq,
     uint32_t ts, uint32_t ssrc);
+static int64_t sl_rtp_depack_origin(sl_rtp_depack_t *d, uint32_t ts);
 
 
 sl_rtp_depack_t *
@@ -177,7 +178,7 @@ sl_rtp_depack_sequence(sl_rtp_depack_t *d, uint16_t seq, uint32_t ts,
         d->seq = seq;
         d->ssrc = ssrc;
         d->ts = ts;
-        d->dts = 0;
+        d->dts = sl_rtp_depack_origin(d, ts);
         return SL_OK;
     }
 
@@ -219,6 +220,92 @@ sl_rtp_depack_sequence(sl_rtp_depack_t *d, uint16_t seq, uint32_t ts,
     d->ts = ts;
 
     return SL_OK;
+}
+
+
+/* where the first packet, of RTP time ts, falls on the source's timeline */
+static int64_t
+sl_rtp_depack_origin(sl_rtp_depack_t *d, uint32_t ts)
+{
+    int64_t   q, v, delta, lead, clock;
+    uint64_t  ntp;
+
+    clock = d->tr->timescale;
+
+    if (d->sync == NULL || clock <= 0) {
+        return 0;
+    }
+
+    lead = clock * SL_RTP_SYNC_LEAD / 1000;
+
+    if (d->has_rtptime) {
+        v = lead + (int32_t) (ts - d->rtptime);
+        return v > 0 ? v : 0;
+    }
+
+    if (d->sr_ntp == 0) {
+        return lead;
+    }
+
+    /* the packet's wall clock time, from the report's: Q32.32 seconds */
+    q = (int32_t) (ts - d->sr_ts);
+    ntp = d->sr_ntp + (uint64_t) ((q / clock) * 4294967296LL
+                                  + (q % clock) * 4294967296LL / clock);
+
+    if (d->sync->origin == 0) {
+        d->sync->origin = ntp;
+    }
+
+    delta = (int64_t) (ntp - d->sync->origin);
+
+    v = lead + (delta / 4294967296LL) * clock
+        + (delta % 4294967296LL) * clock / 4294967296LL;
+
+    return v > 0 ? v : 0;
+}
+
+
+void
+sl_rtp_depack_rtptime(sl_rtp_depack_t *d, uint32_t rtptime)
+{
+    d->rtptime = rtptime;
+    d->has_rtptime = 1;
+}
+
+
+sl_int_t
+sl_rtp_depack_rtcp(sl_rtp_depack_t *d, const u_char *p, size_t len)
+{
+    size_t    n;
+    uint32_t  ssrc;
+
+    while (len >= 4) {
+        n = 4 * ((size_t) sl_media_be16(p + 2) + 1);
+
+        if ((p[0] >> 6) != 2 || n > len) {
+            return SL_DECLINED;
+        }
+
+        /* SR: header, SSRC, NTP time (64 bits), RTP time, counts */
+        if (p[1] == 200 && n >= 28) {
+            ssrc = sl_media_be32(p + 4);
+
+            if (d->synced && ssrc != d->ssrc) {
+                return SL_DECLINED;
+            }
+
+            d->sr_ntp = (uint64_t) sl_media_be32(p + 8) << 32
+                        | sl_media_be32(p + 12);
+            d->sr_ts = sl_media_be32(p + 16);
+
+            return d->sr_ntp ? SL_OK : SL_DECLINED;
+        }
+
+        p += n;
+        len -= n;
+    }
+
+    return SL_DECLINED;
 }
 
 

@@ -26,6 +26,24 @@
 #define SL_RTP_MAX_DROPOUT       3000      /* RFC 3550 A.1 */
 #define SL_RTP_MAX_MISORDER      100
 
+/*
+ * The tracks of one source on one timeline.  A track's first packet is
+ * placed by what the source said of its RTP clock: RTP-Info's rtptime
+ * (the instant playing started, one for every track), or else a sender
+ * report (RFC 3550 §6.4.1: an RTP time and the wall clock time it was
+ * taken at, one wall clock for every track), so that audio and video
+ * that began apart stay apart by as much.  A track nothing was said of
+ * starts as the first one placed.  Timelines start SL_RTP_SYNC_LEAD ms
+ * in, so that a track that began before the first one placed stays
+ * ahead of 0.
+ */
+#define SL_RTP_SYNC_LEAD         1000      /* ms */
+
+typedef struct {
+    uint64_t         origin;           /* the wall clock (NTP, 32.32) at
+                                          the lead; 0: not yet known */
+} sl_rtp_sync_t;
+
 typedef struct {
     int64_t          dts;
     int64_t          duration;         /* 0 when unknown */
@@ -54,6 +72,14 @@ struct sl_rtp_depack_s {
     unsigned                 open:1;
     unsigned                 partial:1;     /* a fragment waits for more */
     unsigned                 broken:1;      /* lost a part: dropped */
+
+    /* the source's timeline (NULL: 0 at the first packet) and what it
+       said of this track's clock */
+    sl_rtp_sync_t           *sync;
+    uint64_t                 sr_ntp;   /* the last sender report, 0: none */
+    uint32_t                 sr_ts;
+    uint32_t                 rtptime;  /* RTP-Info's */
+    unsigned                 has_rtptime:1;
 
     unsigned                 synced:1;      /* seq and ssrc known */
     unsigned                 config_changed:1;  /* the track changed:
@@ -113,13 +139,23 @@ sl_int_t sl_rtp_depack_push(sl_rtp_depack_t *d, const u_char *pkt,
 
 /*
  * The next completed unit: dts (= pts) is the unwrapped RTP time in the
- * track timescale (the clock rate), 0 at the first packet; data stays
- * valid until the next push or flush.  SL_OK, or SL_AGAIN when none.
+ * track timescale (the clock rate), from 0 at the first packet, or with
+ * d->sync from where the source's timeline places it; data stays valid
+ * until the next push or flush.  SL_OK, or SL_AGAIN when none.
  */
 sl_int_t sl_rtp_depack_next(sl_rtp_depack_t *d, sl_media_unit_t *mu);
 
 /* completes the unit being put together, if whole (end of stream) */
 void sl_rtp_depack_flush(sl_rtp_depack_t *d);
+
+/* RTP-Info's rtptime of the track (before its first packet, to count) */
+void sl_rtp_depack_rtptime(sl_rtp_depack_t *d, uint32_t rtptime);
+/*
+ * An RTCP compound packet of the track (RFC 3550 §6.1): a sender report
+ * of its source is kept for placing the first packet.  SL_OK when one
+ * was taken; SL_DECLINED when there is none, or the packet is malformed.
+ */
+sl_int_t sl_rtp_depack_rtcp(sl_rtp_depack_t *d, const u_char *p, size_t len);
 
 
 /* for payload formats */

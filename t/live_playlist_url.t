@@ -162,7 +162,9 @@ $p = $t->run_cmd(['ffprobe', '-v', 'error', '-rtsp_transport', 'tcp',
     '-read_intervals', '%+9', '-select_streams', 'a', '-show_entries',
     'packet=pts_time', '-of', 'csv=p=0', "rtsp://127.0.0.1:$rport/mix"],
     timeout => 30);
-my @pts = grep { /^[\d.]+$/ } split /\n/, $p->{out};
+# a line is "pts_time," and, once sender reports came, ffmpeg's producer
+# reference time side data (empty fields here)
+my @pts = map { /^(-?[\d.]+)/ ? $1 : () } split /\n/, $p->{out};
 my ($back, $gap) = (0, 0);
 for my $i (1 .. $#pts) {
     my $d = $pts[$i] - $pts[$i - 1];

@@ -1,10 +1,15 @@
 #!/usr/bin/perl
 
-# Lip sync for live RTSP: a player joining a live H.264 + AAC stream gets
-# an rtptime for every track in RTP-Info, all naming the join's instant
-# (the video keyframe it starts with), and RTCP sender reports at once
-# and every 5 s whose NTP and RTP times agree across the tracks and with
-# the packets: what ffmpeg, GStreamer and live555 line tracks up by.
+# Lip sync for live RTSP.  An encoder's audio begins 1 s after its video:
+# its sender reports place each track's first packet, so the point's
+# timeline keeps them 1 s apart (taking each first packet as 0 would put
+# the sound 1 s late for good), and a relay pulling the point over RTSP
+# keeps it too (RTP-Info's rtptimes, else the reports).  A player joining
+# a live H.264 + AAC stream gets an rtptime for every track in RTP-Info,
+# all naming the join's instant (the video keyframe it starts with), and
+# RTCP sender reports at once and every 5 s whose NTP and RTP times agree
+# across the tracks and with the packets: what ffmpeg, GStreamer and
+# live555 line tracks up by.
 
 use strict;
 use warnings;
@@ -36,19 +41,26 @@ streaming {
             type    broadcast;
             source  push;
         }
+
+        publishing_point /relay {
+            type    broadcast;
+            source  rtsp://127.0.0.1:%%PORT_8554%%/cam;
+        }
     }
 }
 EOF
 
-$t->plan(8);
+$t->plan(9);
 $t->run() or BAIL_OUT('cannot start sluice');
 
 my $rp = $t->port(8554);
 my $url = "rtsp://127.0.0.1:$rp/cam";
+my $relay = "rtsp://127.0.0.1:$rp/relay";
 
+# the audio begins 1 s after the video: sent 1 s later, stamped 1 s on
 my $cam = $t->start_cmd(['ffmpeg', '-nostdin', '-v', 'error', '-re',
     '-f', 'lavfi', '-i', 'testsrc=duration=30:size=320x240:rate=25',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:duration=30',
+    '-itsoffset', '1', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=30',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
     '-g', '25', '-bf', '2', '-b:v', '400k', '-c:a', 'aac', '-b:a', '64k',
     '-f', 'rtsp', '-rtsp_transport', 'tcp', $url]);
@@ -62,6 +74,7 @@ sleep 2;
 my %rate;
 
 sub player {
+    my ($url, $base) = @_;
     my $c = Sluice::RTSP->new(port => $rp) or die 'connect';
     $c->{keep_rtp} = 1;
 
@@ -79,7 +92,7 @@ sub player {
     my $session;
     for my $k (qw/video audio/) {
         my $i = $rate{$k}[0];
-        my $ch = 2 * $i;
+        my $ch = $base + 2 * $i;
         my $r = $c->request('SETUP', "$url/trackID=$i", headers => [
             [Transport => "RTP/AVP/TCP;unicast;interleaved=$ch-" . ($ch + 1)],
             $session ? ([Session => $session]) : ()]);
@@ -93,18 +106,20 @@ sub player {
     }
     $c->{rtptime} = { map { $_ => $rtptime{$rate{$_}[0]} } qw/video audio/ };
     $c->{rtp_info} = $play->{headers}{'rtp-info'} // '';
+    $c->{base} = $base;
     return $c;
 }
 
-# the first player makes the point's sink: it waits for a keyframe, so its
-# PLAY cannot name the join's RTP times; the second joins a running sink
-my $first = player() or BAIL_OUT('the point is not H.264 + AAC');
+# two players (on channels 4 to 7, not the relay's sink): the first may
+# make the sink, which then waits for a keyframe (its PLAY cannot name the
+# join's RTP times); the second joins a running sink
+my $first = player($url, 4) or BAIL_OUT('the point is not H.264 + AAC');
 $first->read_frames(2);
-my $c = player() or BAIL_OUT('no second player');
+my $c = player($url, 4) or BAIL_OUT('no second player');
 
-ok(!defined $first->{rtptime}{video} && !defined $first->{rtptime}{audio},
-   'a player waiting for the first keyframe gets no rtptime')
-    or diag($first->{rtp_info});
+ok(defined $first->{rtptime}{video} == defined $first->{rtptime}{audio},
+   'RTP-Info names every track\'s rtptime or none (a sink waiting for '
+   . 'its first keyframe)') or diag($first->{rtp_info});
 ok(defined $c->{rtptime}{video} && defined $c->{rtptime}{audio},
    'a player joining a running stream gets an rtptime for every track')
     or diag($c->{rtp_info});
@@ -128,12 +143,12 @@ sub media {
 
 # the join: the first video packet is the keyframe at rtptime, the audio
 # around it starts near the same media time
-my %rtp = map { $_ => $c->{rtp}{2 * $rate{$_}[0]} // [] } qw/video audio/;
+my %rtp = map { $_ => $c->{rtp}{4 + 2 * $rate{$_}[0]} // [] } qw/video audio/;
 ok(@{$rtp{video}} && $rtp{video}[0][0] == ($c->{rtptime}{video} // -1),
    'the first video packet carries its rtptime');
 my $a0 = @{$rtp{audio}} && defined $c->{rtptime}{audio}
        ? media('audio', $rtp{audio}[0][0]) : 99;
-ok(abs($a0) < 0.5, sprintf('the first audio packet is %.3f s from the join',
+ok(abs($a0) < 0.4, sprintf('the first audio packet is %.3f s from the join',
                            $a0));
 
 # sender reports: NTP time, RTP time and when each came; by track
@@ -183,5 +198,18 @@ for my $k (qw/video audio/) {
 ok($far < 0.5, sprintf('the reports agree with the packets (%.3f s)', $far));
 
 $first->close();
+$c->close();
+
+# the relay: a player joining it sees the same
+my $r1 = player($relay, 0) or BAIL_OUT('the relay is not H.264 + AAC');
+$r1->read_frames(2);
+$c = player($relay, 0);
+$c->read_frames(2);
+my %rrtp = map { $_ => $c->{rtp}{2 * $rate{$_}[0]} // [] } qw/video audio/;
+my $r0 = @{$rrtp{audio}} && defined $c->{rtptime}{audio}
+       ? media('audio', $rrtp{audio}[0][0]) : 99;
+ok(abs($r0) < 0.4, sprintf('through the relay, the first audio packet is '
+                           . '%.3f s from the join', $r0));
+$r1->close();
 $c->close();
 $t->stop_cmd($cam);

@@ -191,6 +191,14 @@ sl_int_t sl_pp_rtsp_interleaved(const sl_str_t *value, sl_uint_t *a,
 sl_uint_t sl_pp_rtsp_public_has(const sl_str_t *value, const char *method);
 /* a compound RTCP packet (RFC 3550 §6.1) holds a BYE */
 sl_uint_t sl_pp_rtcp_has_bye(const u_char *pkt, size_t len);
+/*
+ * The next item of an RTP-Info value (RFC 2326 §12.33), "url=U;seq=N;
+ * rtptime=T" separated by commas, from *pos up to end: its url (len 0
+ * when it has none) and rtptime (*has 0 when it has none or it is not a
+ * 32-bit number).  SL_OK, or SL_DONE when no item is left.
+ */
+sl_int_t sl_pp_rtp_info_next(u_char **pos, u_char *end, sl_str_t *url,
+    uint32_t *rtptime, sl_uint_t *has);
 
 
 /*

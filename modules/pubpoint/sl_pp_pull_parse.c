@@ -520,3 +520,66 @@ sl_pp_rtcp_has_bye(const u_char *pkt, size_t len)
 
     return 0;
 }
+
+
+sl_int_t
+sl_pp_rtp_info_next(u_char **pos, u_char *end, sl_str_t *url,
+    uint32_t *rtptime, sl_uint_t *has)
+{
+    u_char    *p, *item_end, *seg, *next;
+    sl_int_t   t;
+
+    p = *pos;
+
+    while (p < end && (*p == ' ' || *p == ',')) {
+        p++;
+    }
+
+    if (p >= end) {
+        *pos = end;
+        return SL_DONE;
+    }
+
+    item_end = sl_strlchr(p, end, ',');
+    if (item_end == NULL) {
+        item_end = end;
+    }
+
+    *pos = item_end;
+
+    sl_str_null(url);
+    *rtptime = 0;
+    *has = 0;
+
+    while (p < item_end) {
+        while (p < item_end && (*p == ' ' || *p == ';')) {
+            p++;
+        }
+
+        next = sl_strlchr(p, item_end, ';');
+        if (next == NULL) {
+            next = item_end;
+        }
+
+        for (seg = next; seg > p && seg[-1] == ' '; seg--) { /* void */ }
+
+        if (seg - p > 4 && sl_strncasecmp(p, (u_char *) "url=", 4) == 0) {
+            url->data = p + 4;
+            url->len = seg - p - 4;
+
+        } else if (seg - p > 8
+                   && sl_strncasecmp(p, (u_char *) "rtptime=", 8) == 0)
+        {
+            t = sl_atoi(p + 8, seg - p - 8);
+
+            if (t >= 0 && t <= 0xffffffffLL) {
+                *rtptime = (uint32_t) t;
+                *has = 1;
+            }
+        }
+
+        p = next;
+    }
+
+    return SL_OK;
+}

@@ -38,6 +38,7 @@ typedef struct {
     sl_rtp_depack_t          *depack[SL_MEDIA_MAX_TRACKS];
     sl_str_t                  control[SL_MEDIA_MAX_TRACKS];
     u_char                    channel[256]; /* track + 1, 0: none */
+    sl_rtp_sync_t             sync;         /* the tracks' timeline */
 
     unsigned                  get_parameter:1;  /* in Public */
 } sl_pp_pull_rtsp_t;
@@ -58,6 +59,12 @@ static sl_int_t sl_pp_pull_rtsp_describe(sl_pp_pull_t *pl, u_char *body,
 static sl_int_t sl_pp_pull_rtsp_setup(sl_pp_pull_t *pl);
 static sl_int_t sl_pp_pull_rtsp_set_up(sl_pp_pull_t *pl);
 static sl_int_t sl_pp_pull_rtsp_play(sl_pp_pull_t *pl);
+static void sl_pp_pull_rtsp_rtp_info(sl_pp_pull_rtsp_t *s,
+    const sl_str_t *v);
+static sl_uint_t sl_pp_pull_rtsp_track_of(sl_pp_pull_rtsp_t *s,
+    const sl_str_t *url);
+static void sl_pp_pull_rtsp_last_segment(const sl_str_t *url,
+    sl_str_t *seg);
 static sl_int_t sl_pp_pull_rtsp_packet(sl_pp_pull_t *pl, sl_uint_t track,
     const u_char *pkt, size_t len);
 static sl_int_t sl_pp_pull_rtsp_copy(sl_pp_pull_t *pl, const sl_str_t *src,
@@ -191,12 +198,17 @@ sl_pp_pull_rtsp_input(sl_pp_pull_t *pl, u_char *buf, size_t len,
                 rc = sl_pp_pull_rtsp_packet(pl, track - 1, p + 4, n);
 
             } else if (s->step == SL_PP_RTSP_PLAYING && p[1] > 0
-                       && s->channel[p[1] - 1]
-                       && sl_pp_rtcp_has_bye(p + 4, n))
+                       && s->channel[p[1] - 1])
             {
-                /* RTCP of a track: BYE when the upstream's source left */
-                rc = sl_pp_pull_error(pl, SL_LOG_NOTICE, "the upstream "
-                                      "ended the stream (RTCP BYE)");
+                /* RTCP of a track: a sender report places its first
+                   packet, BYE says the upstream's source left */
+                (void) sl_rtp_depack_rtcp(s->depack[s->channel[p[1] - 1] - 1],
+                                          p + 4, n);
+
+                if (sl_pp_rtcp_has_bye(p + 4, n)) {
+                    rc = sl_pp_pull_error(pl, SL_LOG_NOTICE, "the upstream "
+                                          "ended the stream (RTCP BYE)");
+                }
             }
 
             p += 4 + n;
@@ -419,6 +431,8 @@ sl_pp_pull_rtsp_describe(sl_pp_pull_t *pl, u_char *body, size_t len)
             s->depack[n]->pt = m->pt;
         }
 
+        s->depack[n]->sync = &s->sync;
+
         s->ntracks++;
     }
 
@@ -500,9 +514,15 @@ sl_pp_pull_rtsp_set_up(sl_pp_pull_t *pl)
 static sl_int_t
 sl_pp_pull_rtsp_play(sl_pp_pull_t *pl)
 {
+    const sl_str_t     *v;
     sl_pp_pull_rtsp_t  *s;
 
     s = pl->data;
+
+    v = sl_pp_pull_header(&s->resp, "RTP-Info");
+    if (v) {
+        sl_pp_pull_rtsp_rtp_info(s, v);
+    }
 
     if (sl_pp_pull_publish(pl, "rtp") != SL_OK) {
         return SL_ERROR;
@@ -517,6 +537,90 @@ sl_pp_pull_rtsp_play(sl_pp_pull_t *pl)
     sl_event_add_timer(&pl->timer, s->timeout * 1000 / 2);
 
     return SL_OK;
+}
+
+
+/*
+ * RTP-Info: each rtptime is its track's RTP time of the instant playing
+ * starts, which places the tracks on one timeline.  An item's url is
+ * matched to a track's control URL whole or by its last segment
+ * ("trackID=1"); one without a matching url goes to the track of its
+ * place in the list.
+ */
+static void
+sl_pp_pull_rtsp_rtp_info(sl_pp_pull_rtsp_t *s, const sl_str_t *v)
+{
+    u_char     *p;
+    uint32_t    rtptime;
+    sl_str_t    url;
+    sl_uint_t   i, n, has;
+
+    p = v->data;
+
+    for (n = 0;
+         sl_pp_rtp_info_next(&p, v->data + v->len, &url, &rtptime, &has)
+         == SL_OK;
+         n++)
+    {
+        if (!has) {
+            continue;
+        }
+
+        i = url.len ? sl_pp_pull_rtsp_track_of(s, &url) : s->ntracks;
+
+        if (i == s->ntracks && n < s->ntracks) {
+            i = n;
+        }
+
+        if (i < s->ntracks) {
+            sl_rtp_depack_rtptime(s->depack[i], rtptime);
+        }
+    }
+}
+
+
+/* the track whose control URL is url, whole or by its last segment */
+static sl_uint_t
+sl_pp_pull_rtsp_track_of(sl_pp_pull_rtsp_t *s, const sl_str_t *url)
+{
+    sl_str_t   a, b;
+    sl_uint_t  i;
+
+    sl_pp_pull_rtsp_last_segment(url, &a);
+
+    for (i = 0; i < s->ntracks; i++) {
+        if (s->control[i].len == url->len
+            && sl_strncmp(s->control[i].data, url->data, url->len) == 0)
+        {
+            return i;
+        }
+
+        sl_pp_pull_rtsp_last_segment(&s->control[i], &b);
+
+        if (a.len && a.len == b.len && sl_strncmp(a.data, b.data, a.len) == 0)
+        {
+            return i;
+        }
+    }
+
+    return s->ntracks;
+}
+
+
+/* what follows the last "/" of url (all of it without one) */
+static void
+sl_pp_pull_rtsp_last_segment(const sl_str_t *url, sl_str_t *seg)
+{
+    u_char  *p;
+
+    p = url->data + url->len;
+
+    while (p > url->data && p[-1] != '/') {
+        p--;
+    }
+
+    seg->data = p;
+    seg->len = url->data + url->len - p;
 }
 
 

@@ -176,6 +176,7 @@ struct sl_rtsp_record_s {
     const sl_rtp_payload_t  *payload[SL_MEDIA_MAX_TRACKS];
     sl_str_t                 control[SL_MEDIA_MAX_TRACKS];
     sl_rtp_depack_t         *depack[SL_MEDIA_MAX_TRACKS];
+    sl_rtp_sync_t            sync;            /* by the sender reports */
     sl_uint_t                ntracks;
     sl_msec_t                refreshed;       /* the session timer */
     unsigned                 recording:1;
@@ -189,6 +190,9 @@ sl_int_t sl_rtsp_record_track(sl_rtsp_record_t *rec, const sl_str_t *uri,
 void sl_rtsp_record_packet(sl_rtsp_session_t *s, sl_uint_t track,
     const u_char *pkt, size_t len);
 void sl_rtsp_record_end(sl_rtsp_record_t *rec, sl_log_t *log);
+/* RTCP from an encoder's track: its sender reports line the tracks up */
+void sl_rtsp_record_rtcp(sl_rtsp_session_t *s, sl_uint_t track,
+    const u_char *pkt, size_t len);
 sl_rtsp_session_t *sl_rtsp_find_session(sl_rtsp_connection_t *rc);
 
 /* sl_rtsp_live.c: sessions of broadcast points */

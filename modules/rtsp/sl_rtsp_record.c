@@ -119,6 +119,7 @@ sl_rtsp_announce(sl_rtsp_connection_t *rc)
             goto failed;
         }
 
+        rec->depack[rec->ntracks]->sync = &rec->sync;
         rec->ntracks++;
     }
 
@@ -276,6 +277,25 @@ sl_rtsp_record_packet(sl_rtsp_session_t *s, sl_uint_t track,
             sl_rtsp_drop(s->rc->connection);
             return;
         }
+    }
+}
+
+
+/*
+ * RTCP of an encoder's track: the session lives on, and a sender report
+ * (ffmpeg sends one before each track's first packet) places the
+ * track's first packet on the stream's timeline.
+ */
+void
+sl_rtsp_record_rtcp(sl_rtsp_session_t *s, sl_uint_t track, const u_char *pkt,
+    size_t len)
+{
+    sl_rtsp_record_t  *rec;
+
+    rec = s->record;
+
+    if (rec && track < rec->ntracks) {
+        (void) sl_rtp_depack_rtcp(rec->depack[track], pkt, len);
     }
 }
 

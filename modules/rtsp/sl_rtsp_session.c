@@ -1015,7 +1015,10 @@ sl_rtsp_find_session(sl_rtsp_connection_t *rc)
 }
 
 
-/* RTCP from the client (receiver reports) keeps its session alive */
+/*
+ * Interleaved data from the client: an encoder's RTP; RTCP (receiver
+ * reports, an encoder's sender reports) keeps its session alive
+ */
 void
 sl_rtsp_interleaved_in(sl_rtsp_connection_t *rc, u_char channel,
     const u_char *data, size_t len)
@@ -1043,6 +1046,11 @@ sl_rtsp_interleaved_in(sl_rtsp_connection_t *rc, u_char channel,
             {
                 sl_event_add_timer(&s->timeout,
                     sl_rtsp_srv_conf(rc->connection)->session_timeout);
+
+                if (s->record) {
+                    sl_rtsp_record_rtcp(s, i, data, len);
+                }
+
                 return;
             }
         }
@@ -1092,6 +1100,10 @@ sl_rtsp_udp_read(sl_event_t *ev)
             sl_event_add_timer(&st->session->timeout,
                 sl_rtsp_srv_conf(st->session->rc->connection)
                     ->session_timeout);
+
+            if (st->session->record) {
+                sl_rtsp_record_rtcp(st->session, st->track, buf, n);
+            }
         }
     }
 }

@@ -1,16 +1,19 @@
 /*
  * libFuzzer target for what a pulled source reads from the outside: the
  * URL of "source" (sl_parse_url), the response heads of the upstream
- * (sl_pp_pull_parse_response), its RTSP Session and Transport values,
- * RTCP packets, and ICY metadata taken out of a stream cut in pieces at
- * places the input chooses.  Every string must lie inside the input,
- * and the audio that comes out of the ICY stripper must be the same
- * however the stream is cut.
+ * (sl_pp_pull_parse_response), its RTSP Session, Transport and RTP-Info
+ * values, RTCP packets, and ICY metadata taken out of a stream cut in
+ * pieces at places the input chooses.  Every string must lie inside the
+ * input, and the audio that comes out of the ICY stripper must be the
+ * same however the stream is cut.
  */
 
 #include <sl_config.h>
 #include <sl_core.h>
 #include <sl_pp_pull.h>
+
+
+static void sl_fuzz_rtp_info(const sl_str_t *value);
 
 
 static void
@@ -113,12 +116,43 @@ sl_fuzz_response(const uint8_t *data, size_t size)
             }
 
             (void) sl_pp_rtsp_public_has(&r->headers[i].value, "OPTIONS");
+
+            sl_fuzz_rtp_info(&r->headers[i].value);
         }
     }
 
     free(r);
 
     (void) sl_pp_rtcp_has_bye(data, size);
+}
+
+
+/* RTP-Info items: each url inside the value, every call moving on */
+static void
+sl_fuzz_rtp_info(const sl_str_t *value)
+{
+    u_char     *p, *prev, *end;
+    uint32_t    ts;
+    sl_str_t    url;
+    sl_uint_t   has, n;
+
+    p = value->data;
+    end = value->data + value->len;
+
+    for (n = 0; ; n++) {
+        prev = p;
+
+        if (sl_pp_rtp_info_next(&p, end, &url, &ts, &has) != SL_OK) {
+            sl_fuzz_check(p == end, "RTP-Info left before its end");
+            break;
+        }
+
+        sl_fuzz_check(p > prev && p <= end, "RTP-Info did not move on");
+        sl_fuzz_check(url.len == 0
+                      || (url.data >= prev && url.data + url.len <= p),
+                      "an RTP-Info url outside its item");
+        sl_fuzz_check(n <= value->len, "RTP-Info items without end");
+    }
 }
 
 

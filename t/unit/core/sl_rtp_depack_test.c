@@ -418,6 +418,131 @@ test_fmtp(void)
 }
 
 
+/* an RTCP SR of SSRC deadbeef, NTP sec.frac, RTP ts, then an SDES */
+static size_t
+t_sender_report(u_char *b, uint32_t sec, uint32_t frac, uint32_t ts)
+{
+    static const u_char  head[] = { 0x80, 200, 0, 6, 0xde, 0xad, 0xbe, 0xef };
+    static const u_char  sdes[] = { 0x81, 202, 0, 1, 0xde, 0xad, 0xbe, 0xef };
+    u_char              *p;
+
+    p = sl_cpymem(b, head, sizeof(head));
+    *p++ = (u_char) (sec >> 24); *p++ = (u_char) (sec >> 16);
+    *p++ = (u_char) (sec >> 8); *p++ = (u_char) sec;
+    *p++ = (u_char) (frac >> 24); *p++ = (u_char) (frac >> 16);
+    *p++ = (u_char) (frac >> 8); *p++ = (u_char) frac;
+    *p++ = (u_char) (ts >> 24); *p++ = (u_char) (ts >> 16);
+    *p++ = (u_char) (ts >> 8); *p++ = (u_char) ts;
+    p = sl_cpymem(p, "\0\0\0\1\0\0\0\2", 8);     /* counts */
+    p = sl_cpymem(p, sdes, sizeof(sdes));
+
+    return p - b;
+}
+
+
+/*
+ * One timeline for a source's tracks (all numbered 5, as expect() wants):
+ * video (90 kHz) and audio (8 kHz)
+ * whose reports tie their RTP clocks to one wall clock; the audio's
+ * first packet is 1.5 s after the video's, and stays so.  RTP-Info's
+ * rtptime wins over reports; a track nothing is known of starts at the
+ * lead; malformed RTCP is refused.
+ */
+static void
+test_timeline(void)
+{
+    u_char            rtcp[64];
+    size_t            n;
+    sl_rtp_sync_t     sync;
+    sl_rtp_depack_t  *video, *audio, *other;
+    sl_media_track_t  vtr, atr, otr;
+
+    sl_memzero(&sync, sizeof(sl_rtp_sync_t));
+    sl_memzero(&vtr, sizeof(sl_media_track_t));
+    sl_memzero(&atr, sizeof(sl_media_track_t));
+    sl_memzero(&otr, sizeof(sl_media_track_t));
+    vtr.timescale = 90000;
+    atr.timescale = 8000;
+    otr.timescale = 8000;
+
+    video = sl_rtp_depack_create(sl_unit_pool(), &t_payload, &vtr, 5,
+                                 sl_unit_log());
+    audio = sl_rtp_depack_create(sl_unit_pool(), &t_payload, &atr, 5,
+                                 sl_unit_log());
+    other = sl_rtp_depack_create(sl_unit_pool(), &t_payload, &otr, 5,
+                                 sl_unit_log());
+    CU_ASSERT_FATAL(video && audio && other);
+    video->sync = &sync;
+    audio->sync = &sync;
+    other->sync = &sync;
+
+    /* video: RTP 900000 at NTP 1000.5 s; audio: RTP 40000 at 1000.0 s */
+    n = t_sender_report(rtcp, 1000, 0x80000000u, 900000);
+    CU_ASSERT_EQUAL(sl_rtp_depack_rtcp(video, rtcp, n), SL_OK);
+    n = t_sender_report(rtcp, 1000, 0, 40000);
+    CU_ASSERT_EQUAL(sl_rtp_depack_rtcp(audio, rtcp, n), SL_OK);
+
+    /* malformed: a bad version, a length past the end, no SR */
+    rtcp[0] = 0x40;
+    CU_ASSERT_EQUAL(sl_rtp_depack_rtcp(other, rtcp, n), SL_DECLINED);
+    rtcp[0] = 0x80;
+    CU_ASSERT_EQUAL(sl_rtp_depack_rtcp(other, rtcp, 20), SL_DECLINED);
+    CU_ASSERT_EQUAL(sl_rtp_depack_rtcp(other, rtcp + 28, 8), SL_DECLINED);
+
+    /* the video's first packet at NTP 1001.0 (RTP 945000), the audio's at
+       1002.5 (RTP 60000): 1.5 s apart, after the lead */
+    d = video;
+    CU_ASSERT_EQUAL(push(1, 945000, 0, "v1"), SL_OK);
+    CU_ASSERT_EQUAL(push(2, 948600, 0, "v2"), SL_OK);
+    expect("v1", 90000);
+    d = audio;
+    CU_ASSERT_EQUAL(push(1, 60000, 0, "a1"), SL_OK);
+    CU_ASSERT_EQUAL(push(2, 60160, 0, "a2"), SL_OK);
+    expect("a1", 8000 + 12000);
+
+    /* and the next units run on from there */
+    d = video;
+    CU_ASSERT_EQUAL(push(3, 952200, 0, "v3"), SL_OK);
+    expect("v2", 90000 + 3600);
+
+    /* nothing known of the third track: it starts at the lead */
+    d = other;
+    CU_ASSERT_EQUAL(push(7, 123, 0, "o1"), SL_OK);
+    CU_ASSERT_EQUAL(push(8, 283, 0, "o2"), SL_OK);
+    expect("o1", 8000);
+
+    /* RTP-Info: rtptime 5000 at the start, the first packet 2 s on */
+    other = sl_rtp_depack_create(sl_unit_pool(), &t_payload, &otr, 5,
+                                 sl_unit_log());
+    CU_ASSERT_FATAL(other != NULL);
+    other->sync = &sync;
+    n = t_sender_report(rtcp, 1, 0, 0);
+    CU_ASSERT_EQUAL(sl_rtp_depack_rtcp(other, rtcp, n), SL_OK);
+    sl_rtp_depack_rtptime(other, 5000);
+    d = other;
+    CU_ASSERT_EQUAL(push(1, 21000, 0, "r1"), SL_OK);
+    CU_ASSERT_EQUAL(push(2, 21160, 0, "r2"), SL_OK);
+    expect("r1", 8000 + 16000);
+
+    /* without a timeline: 0 at the first packet, reports or not */
+    sl_memzero(&tr, sizeof(sl_media_track_t));
+    tr.timescale = 90000;
+    d = sl_rtp_depack_create(sl_unit_pool(), &t_payload, &tr, 5,
+                             sl_unit_log());
+    CU_ASSERT_FATAL(d != NULL);
+    n = t_sender_report(rtcp, 1000, 0, 1);
+    CU_ASSERT_EQUAL(sl_rtp_depack_rtcp(d, rtcp, n), SL_OK);
+    CU_ASSERT_EQUAL(push(1, 90000, 0, "z1"), SL_OK);
+    CU_ASSERT_EQUAL(push(2, 93600, 0, "z2"), SL_OK);
+    expect("z1", 0);
+
+    /* a report of another source is not taken once the track has one */
+    n = t_sender_report(rtcp, 1000, 0, 1);
+    rtcp[4] = 0x01;
+    CU_ASSERT_EQUAL(sl_rtp_depack_rtcp(d, rtcp, n), SL_DECLINED);
+}
+
+
 SL_UNIT_SUITE(sl_rtp_depack,
     { "units end on marker, time, format, flush", test_units },
     { "header checks", test_header },
@@ -425,4 +550,5 @@ SL_UNIT_SUITE(sl_rtp_depack,
     { "timestamp wrap", test_timestamp_wrap },
     { "unit and buffer limits", test_limits },
     { "units per packet", test_many_units },
-    { "fmtp parameters", test_fmtp })
+    { "fmtp parameters", test_fmtp },
+    { "one timeline: reports, RTP-Info", test_timeline })

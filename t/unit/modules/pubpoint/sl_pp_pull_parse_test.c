@@ -419,6 +419,48 @@ test_rtcp_bye(void)
 }
 
 
+/* RTP-Info items, each url and rtptime */
+static void
+test_rtp_info(void)
+{
+    u_char     *p, *end;
+    uint32_t    ts;
+    sl_str_t    url;
+    sl_uint_t   has, n;
+    char        got[512], *g;
+
+    static const char  *cases[][2] = {
+        { "url=rtsp://h/a/trackID=0;seq=1;rtptime=100,"
+          "url=rtsp://h/a/trackID=1;seq=2;rtptime=4294967295",
+          "[rtsp://h/a/trackID=0 100][rtsp://h/a/trackID=1 4294967295]" },
+        { "url=trackID=1;rtptime=7 , url=trackID=0; seq=9",
+          "[trackID=1 7][trackID=0 -]" },
+        { "seq=1;rtptime=5,rtptime=4294967296,rtptime=-1,,",
+          "[ 5][ -][ -]" },
+        { "RTPTIME=12;URL=x", "[x 12]" },
+        { "", "" },
+        { " , ,", "" },
+    };
+
+    for (n = 0; n < sizeof(cases) / sizeof(cases[0]); n++) {
+        p = (u_char *) cases[n][0];
+        end = p + strlen(cases[n][0]);
+        g = got;
+        *g = '\0';
+
+        while (sl_pp_rtp_info_next(&p, end, &url, &ts, &has) == SL_OK) {
+            g += has ? snprintf(g, got + sizeof(got) - g, "[%.*s %u]",
+                                (int) url.len, url.data, (unsigned) ts)
+                     : snprintf(g, got + sizeof(got) - g, "[%.*s -]",
+                                (int) url.len, url.data);
+        }
+
+        CU_ASSERT_STRING_EQUAL(got, cases[n][1]);
+        CU_ASSERT_PTR_EQUAL(p, end);
+    }
+}
+
+
 SL_UNIT_SUITE(sl_pp_pull_parse,
     { "backoff schedule", test_backoff },
     { "response heads", test_response },
@@ -427,4 +469,5 @@ SL_UNIT_SUITE(sl_pp_pull_parse,
     { "ICY metadata out of the stream", test_icy },
     { "StreamTitle", test_icy_title },
     { "RTSP Session, Transport, Public", test_rtsp },
-    { "RTCP BYE", test_rtcp_bye })
+    { "RTCP BYE", test_rtcp_bye },
+    { "RTP-Info", test_rtp_info })
