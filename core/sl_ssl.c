@@ -35,6 +35,7 @@
 
 
 #define SL_SSL_TICKET_KEYS  3
+#define SL_SSL_FILE_TICKET_KEYS  16
 
 
 struct sl_ssl_connection_s {
@@ -68,6 +69,8 @@ static void sl_ssl_cleanup_ctx(void *data);
 static int sl_ssl_password(char *buf, int size, int rwflag, void *data);
 static sl_int_t sl_ssl_load_key(sl_ssl_t *ssl, const char *key,
     sl_ssl_password_t *pw, u_char *err, size_t len);
+static void sl_ssl_file_keys_free(void *parent, void *ptr,
+    CRYPTO_EX_DATA *ad, int idx, long argl, void *argp);
 static int sl_ssl_ticket_key(SSL *s, unsigned char *name, unsigned char *iv,
     EVP_CIPHER_CTX *ectx, EVP_MAC_CTX *hctx, int enc);
 static void sl_ssl_error(u_char *err, size_t len, const char *fmt, ...)
@@ -81,6 +84,14 @@ static void sl_ssl_release(sl_ssl_connection_t *sc);
 
 static sl_ssl_ticket_key_t  sl_ssl_ticket_keys[SL_SSL_TICKET_KEYS];
 static sl_uint_t            sl_ssl_nticket_keys;
+
+/* ssl_session_ticket_key files of a context: kept with it (ex_data) */
+typedef struct {
+    sl_uint_t               n;
+    sl_ssl_ticket_key_t     keys[SL_SSL_FILE_TICKET_KEYS];
+} sl_ssl_file_keys_t;
+
+static int                  sl_ssl_file_keys_index = -1;
 
 
 sl_int_t
@@ -466,25 +477,124 @@ sl_ssl_rotate_ticket_keys(u_char *err, size_t len)
 
 
 /*
- * Seals with the newest key; opens with any kept one, asking for a
- * fresh ticket (2) when it was not the newest.  0 when no kept key has
- * the ticket's name: a full handshake, as for a client without one.
+ * ssl_session_ticket_key FILE: 80 bytes, as nginx reads them (name 16,
+ * HMAC key 32, AES key 32; "openssl rand 80 > FILE"), so that servers
+ * that share the files open each other's tickets.  The keys live with
+ * the context, wiped when its last connection lets it go.
+ */
+sl_int_t
+sl_ssl_session_ticket_key(sl_ssl_t *ssl, const char *file, u_char *err,
+    size_t len)
+{
+    u_char              *buf;
+    size_t               n;
+    sl_str_t             name;
+    sl_ssl_file_keys_t  *fk;
+    sl_ssl_ticket_key_t *key;
+
+    if (sl_ssl_file_keys_index == -1) {
+        sl_ssl_file_keys_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL,
+                                                   sl_ssl_file_keys_free);
+        if (sl_ssl_file_keys_index == -1) {
+            sl_ssl_error(err, len, "SSL_CTX_get_ex_new_index() failed");
+            return SL_ERROR;
+        }
+    }
+
+    fk = SSL_CTX_get_ex_data(ssl->ctx, sl_ssl_file_keys_index);
+
+    if (fk == NULL) {
+        fk = OPENSSL_zalloc(sizeof(sl_ssl_file_keys_t));
+
+        if (fk == NULL
+            || SSL_CTX_set_ex_data(ssl->ctx, sl_ssl_file_keys_index, fk) != 1)
+        {
+            OPENSSL_free(fk);
+            sl_ssl_error(err, len, "out of memory");
+            return SL_ERROR;
+        }
+    }
+
+    if (fk->n == SL_SSL_FILE_TICKET_KEYS) {
+        sl_ssl_error(err, len, "more than %d session ticket keys",
+                     SL_SSL_FILE_TICKET_KEYS);
+        return SL_ERROR;
+    }
+
+    name.data = (u_char *) file;
+    name.len = sl_strlen(file);
+
+    if (sl_read_whole_file(&name, 81, "session ticket key", &buf, &n, err,
+                           len)
+        != SL_OK)
+    {
+        return SL_ERROR;
+    }
+
+    if (n != 80) {
+        OPENSSL_cleanse(buf, n);
+        sl_free(buf);
+        sl_ssl_error(err, len, "session ticket key \"%s\" must be 80 bytes "
+                     "(openssl rand 80), not %zu", file, n);
+        return SL_ERROR;
+    }
+
+    key = &fk->keys[fk->n++];
+    sl_memcpy(key->name, buf, 16);
+    sl_memcpy(key->hmac, buf + 16, 32);
+    sl_memcpy(key->aes, buf + 48, 32);
+
+    OPENSSL_cleanse(buf, n);
+    sl_free(buf);
+
+    return SL_OK;
+}
+
+
+static void
+sl_ssl_file_keys_free(void *parent sl_unused, void *ptr,
+    CRYPTO_EX_DATA *ad sl_unused, int idx sl_unused, long argl sl_unused,
+    void *argp sl_unused)
+{
+    OPENSSL_clear_free(ptr, sizeof(sl_ssl_file_keys_t));
+}
+
+
+/*
+ * Seals with the newest key (the first ssl_session_ticket_key file, or
+ * the master's newest); opens with any kept one, asking for a fresh
+ * ticket (2) when it was not the newest.  0 when no kept key has the
+ * ticket's name: a full handshake, as for a client without one.
  */
 static int
-sl_ssl_ticket_key(SSL *s sl_unused, unsigned char *name, unsigned char *iv,
+sl_ssl_ticket_key(SSL *s, unsigned char *name, unsigned char *iv,
     EVP_CIPHER_CTX *ectx, EVP_MAC_CTX *hctx, int enc)
 {
-    sl_uint_t             i;
+    sl_uint_t             i, n;
     OSSL_PARAM            params[3];
     const EVP_CIPHER     *cipher;
-    sl_ssl_ticket_key_t  *key;
+    sl_ssl_file_keys_t   *fk;
+    sl_ssl_ticket_key_t  *key, *keys;
 
     static char           digest[] = "SHA256";
 
     cipher = EVP_aes_256_cbc();
 
+    fk = (sl_ssl_file_keys_index == -1)
+         ? NULL
+         : SSL_CTX_get_ex_data(SSL_get_SSL_CTX(s), sl_ssl_file_keys_index);
+
+    if (fk && fk->n) {
+        keys = fk->keys;
+        n = fk->n;
+
+    } else {
+        keys = sl_ssl_ticket_keys;
+        n = sl_ssl_nticket_keys;
+    }
+
     if (enc) {
-        key = &sl_ssl_ticket_keys[0];
+        key = &keys[0];
         i = 0;
 
         if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(cipher)) != 1) {
@@ -498,19 +608,17 @@ sl_ssl_ticket_key(SSL *s sl_unused, unsigned char *name, unsigned char *iv,
         }
 
     } else {
-        for (i = 0; i < sl_ssl_nticket_keys; i++) {
-            if (memcmp(name, sl_ssl_ticket_keys[i].name,
-                          sizeof(sl_ssl_ticket_keys[i].name)) == 0)
-            {
+        for (i = 0; i < n; i++) {
+            if (memcmp(name, keys[i].name, sizeof(keys[i].name)) == 0) {
                 break;
             }
         }
 
-        if (i == sl_ssl_nticket_keys) {
+        if (i == n) {
             return 0;
         }
 
-        key = &sl_ssl_ticket_keys[i];
+        key = &keys[i];
 
         if (EVP_DecryptInit_ex(ectx, cipher, NULL, key->aes, iv) != 1) {
             return -1;

@@ -65,9 +65,19 @@ sl_int_t sl_ssl_certificate_key(sl_ssl_t *ssl, const char *key,
 /* the cipher list of TLSv1.2 and below, OpenSSL's syntax ("HIGH:!aNULL") */
 sl_int_t sl_ssl_ciphers(sl_ssl_t *ssl, const char *ciphers, u_char *err,
     size_t len);
-/* stateless session tickets sealed with the process's ticket keys */
+/*
+ * Stateless session tickets, sealed with the context's
+ * ssl_session_ticket_key files when it has some, else with the process's
+ * ticket keys.
+ */
 sl_int_t sl_ssl_session_tickets(sl_ssl_t *ssl, sl_uint_t on, u_char *err,
     size_t len);
+/*
+ * A ticket key from file (80 bytes, nginx's layout); the first one added
+ * seals, every one opens.  Errors name the file.
+ */
+sl_int_t sl_ssl_session_ticket_key(sl_ssl_t *ssl, const char *file,
+    u_char *err, size_t len);
 
 /*
  * A new ticket key for every configuration taken (the first one made by

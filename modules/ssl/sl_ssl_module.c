@@ -28,6 +28,7 @@ typedef struct {
     sl_array_t               *keys;         /* sl_ssl_value_t, full paths */
     sl_array_t               *ciphers;      /* one sl_ssl_value_t */
     sl_array_t               *password_file;    /* one sl_ssl_value_t */
+    sl_array_t               *ticket_keys;  /* sl_ssl_value_t, full paths */
     sl_uint_t                 protocols;
     sl_int_t                  session_tickets;
     sl_msec_t                 handshake_timeout;
@@ -118,6 +119,14 @@ static sl_command_t  sl_ssl_commands[] = {
       offsetof(sl_ssl_srv_conf_t, session_tickets),
       NULL, NULL },
 
+    { sl_string("ssl_session_ticket_key"),
+      SL_STREAMING_MAIN_CONF | SL_STREAMING_SRV_CONF | SL_CONF_TAKE1,
+      sl_ssl_value,
+      SL_STREAMING_SRV_CONF_OFFSET,
+      offsetof(sl_ssl_srv_conf_t, ticket_keys),
+      NULL,
+      sl_ssl_value_dump },
+
     { sl_string("ssl_handshake_timeout"),
       SL_STREAMING_MAIN_CONF | SL_STREAMING_SRV_CONF | SL_CONF_TAKE1,
       sl_conf_set_msec_slot,
@@ -204,9 +213,9 @@ static sl_int_t
 sl_ssl_server(sl_conf_t *cf, sl_streaming_core_srv_conf_t *cscf,
     sl_ssl_srv_conf_t *sscf)
 {
-    sl_uint_t        ncerts, nkeys;
+    sl_uint_t        i, ncerts, nkeys;
     sl_ssl_t        *ssl;
-    sl_ssl_value_t  *cert, *key, *ciphers;
+    sl_ssl_value_t  *cert, *key, *ciphers, *tk;
     u_char           err[SL_MAX_ERROR_STR];
 
     ncerts = sscf->certificates ? sscf->certificates->nelts : 0;
@@ -261,6 +270,20 @@ sl_ssl_server(sl_conf_t *cf, sl_streaming_core_srv_conf_t *cscf,
         != SL_OK)
     {
         return sl_ssl_failed(cf, err, &cert[0]);
+    }
+
+    /* keys shared with other servers (and machines) seal the tickets */
+    if (sscf->session_tickets == 1 && sscf->ticket_keys) {
+        tk = sscf->ticket_keys->elts;
+
+        for (i = 0; i < sscf->ticket_keys->nelts; i++) {
+            if (sl_ssl_session_ticket_key(ssl, (char *) tk[i].value.data,
+                                          err, sizeof(err))
+                != SL_OK)
+            {
+                return sl_ssl_failed(cf, err, &tk[i]);
+            }
+        }
     }
 
     cscf->ssl = ssl;
@@ -341,8 +364,9 @@ sl_ssl_failed(sl_conf_t *cf, const u_char *err, const sl_ssl_value_t *where)
 
 /*
  * ssl_certificate FILE; ssl_certificate_key FILE; (repeatable, in pairs:
- * an RSA and an ECDSA certificate, say), ssl_ciphers LIST; and
- * ssl_password_file FILE; (once each).
+ * an RSA and an ECDSA certificate, say), ssl_session_ticket_key FILE;
+ * (repeatable), ssl_ciphers LIST; and ssl_password_file FILE; (once
+ * each).
  */
 static char *
 sl_ssl_value(sl_conf_t *cf, sl_command_t *cmd, void *conf)
@@ -456,6 +480,10 @@ sl_ssl_merge_srv_conf(sl_conf_t *cf sl_unused, void *parent, void *child)
 
     if (conf->password_file == NULL) {
         conf->password_file = prev->password_file;
+    }
+
+    if (conf->ticket_keys == NULL) {
+        conf->ticket_keys = prev->ticket_keys;
     }
 
     sl_conf_merge_uint_value(conf->protocols, prev->protocols,
